@@ -1,0 +1,76 @@
+// The in-process compile API: source (.gk) or IR text (.gir) -> verified IR -> passes -> a target.
+//
+// This is what the gpuc CLI is a thin shell over, and what engines call (NVRTC-like).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpuc/ir/module.h"
+#include "gpuc/support/diagnostics.h"
+
+namespace gpuc {
+
+enum class Target { Cuda, Vulkan };
+enum class Emit {
+  Default,  // ptx for cuda, spirv for vulkan
+  Ir,       // the shared IR as .gir text
+  Nvvm,     // NVVM IR text
+  Ptx,
+  Cubin,
+  Spirv,    // SPIR-V binary
+  Spvasm,   // SPIR-V disassembly
+};
+
+const char* target_name(Target t);
+const char* emit_name(Emit e);
+
+struct CompileOptions {
+  Target target = Target::Cuda;
+  Emit emit = Emit::Default;
+  int opt_level = 2;
+  std::vector<std::string> defines;       // -D NAME[=VALUE]
+  std::vector<std::string> undefines;     // -U NAME
+  std::vector<std::string> include_dirs;  // -I DIR
+  bool syntax_only = false;               // -fsyntax-only: parse and check, no output
+  bool validate = false;                  // --validate: run the target's validator on the output
+  std::string arch;                       // --arch=sm_XX / compute_XX (cuda)
+  std::vector<std::string> print_after;   // --print-after=PASS
+  bool print_after_all = false;
+  bool warnings_as_errors = false;
+  bool no_warnings = false;
+};
+
+struct CompileOutput {
+  bool ok = false;
+  std::string data;        // the artifact (text or binary) for options.emit
+  bool is_binary = false;  // true for spirv and cubin
+  std::string dumps;       // --print-after output
+};
+
+// A compilation: owns the sources and diagnostics so callers can format them.
+class Compilation {
+ public:
+  explicit Compilation(CompileOptions options);
+  ~Compilation();
+
+  // Compiles a file (kind by extension: .gk source, .gir IR text) or an in-memory buffer.
+  CompileOutput compile_file(const std::string& path);
+  CompileOutput compile_source(const std::string& name, std::string text);
+
+  // The module after verification and passes (null if compilation failed before that).
+  const ir::Module* module() const { return module_.get(); }
+  SourceManager& sources() { return sources_; }
+  DiagnosticEngine& diagnostics() { return diags_; }
+  const CompileOptions& options() const { return options_; }
+
+ private:
+  CompileOptions options_;
+  SourceManager sources_;
+  DiagnosticEngine diags_;
+  std::unique_ptr<ir::Module> module_;
+  CompileOutput run(uint32_t file);
+};
+
+}  // namespace gpuc
