@@ -15,6 +15,10 @@
 
 namespace gpuc::ir {
 
+// Vulkan's guaranteed minimum maxPushConstantsSize. A kernel whose parameter block is larger gets
+// its parameters through a buffer whose 8-byte device address is the only push constant.
+inline constexpr uint32_t kMaxPushConstantParamBytes = 128;
+
 enum class ParamKind : uint8_t {
   Pointer,  // a device address (8 bytes); `type` is the pointee
   Scalar,   // bool, ints, floats
@@ -46,6 +50,8 @@ struct KernelReflection {
   bool uses_fp64 = false;
   bool uses_int64_atomics = false;
   bool uses_float_atomics = false;
+  // Vulkan: parameters through a buffer address (param_block_size > kMaxPushConstantParamBytes).
+  bool params_indirect() const { return param_block_size > kMaxPushConstantParamBytes; }
 };
 
 struct ModuleReflection {
