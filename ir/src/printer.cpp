@@ -123,11 +123,15 @@ class Printer {
     out_ += '\n';
   }
 
-  // Assigns %0, %1, ... to parameters and results in definition order.
+  // Names parameters %<param name> (%arg<i> when unnamed) and numbers results %0, %1, ... in
+  // definition order.
   void number(const Function& f) {
     names_.clear();
     next_ = 0;
-    for (const Param& p : f.params) names_[p.value.index] = next_++;
+    for (size_t i = 0; i < f.params.size(); ++i) {
+      const Param& p = f.params[i];
+      names_[p.value.index] = is_identifier(p.name) ? p.name : "arg" + std::to_string(i);
+    }
     if (f.is_valid(f.body)) number_region(f, f.body);
   }
 
@@ -135,14 +139,14 @@ class Printer {
   const Module& m_;
   const TypeTable& t_;
   std::string& out_;
-  std::unordered_map<uint32_t, uint32_t> names_;
+  std::unordered_map<uint32_t, std::string> names_;
   uint32_t next_ = 0;
 
   void number_region(const Function& f, RegionId r) {
     if (!f.is_valid(r)) return;
     for (InstId id : f.region(r).insts) {
       const Inst& in = f.inst(id);
-      if (in.result.valid()) names_.emplace(in.result.index, next_++);
+      if (in.result.valid()) names_.emplace(in.result.index, std::to_string(next_++));
       for (RegionId sub : in.regions)
         if (sub.valid()) number_region(f, sub);
     }
@@ -150,7 +154,7 @@ class Printer {
 
   std::string value(const Function& f, ValueId v) const {
     auto it = names_.find(v.index);
-    if (it != names_.end()) return "%" + std::to_string(it->second);
+    if (it != names_.end()) return "%" + it->second;
     return "%<invalid:" + std::to_string(v.index) + ">";
   }
 
@@ -164,6 +168,15 @@ class Printer {
   void region(const Function& f, RegionId r, int depth) {
     if (!f.is_valid(r)) return;
     for (InstId id : f.region(r).insts) inst(f, id, depth);
+  }
+
+  // A C identifier that is not all digits (digit-only names are reserved for results).
+  static bool is_identifier(const std::string& s) {
+    if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+    for (char c : s)
+      if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+        return false;
+    return true;
   }
 
   void indent(int depth) { out_.append(static_cast<size_t>(depth) * 2, ' '); }
