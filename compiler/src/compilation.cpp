@@ -46,13 +46,37 @@ CompileOutput Compilation::compile_source(const std::string& name, std::string t
   return run(sources_.add_buffer(name, std::move(text)));
 }
 
+CompileOutput Compilation::compile_module(std::unique_ptr<ir::Module> module) {
+  module_ = std::move(module);
+  if (!module_) {
+    diags_.error("compile_module: no module given");
+    return {};
+  }
+  return finish({});
+}
+
 CompileOutput Compilation::run(uint32_t file) {
-  CompileOutput out;
   try {
     const std::string& name = sources_.name(file);
     bool is_ir = name.size() >= 4 && name.compare(name.size() - 4, 4, ".gir") == 0;
     module_ = is_ir ? ir::parse_module(file, diags_) : detail::load_kernel_source(*this, file);
-    if (!module_ || diags_.has_errors()) return out;
+    if (!module_ || diags_.has_errors()) return {};
+  } catch (const InternalCompilerError& e) {
+    diags_.error(e.what());
+    return {};
+  } catch (const std::bad_alloc&) {
+    diags_.error("out of memory");
+    return {};
+  } catch (const std::exception& e) {
+    diags_.error(std::string("internal compiler error: unexpected exception: ") + e.what());
+    return {};
+  }
+  return finish({});
+}
+
+// Verify -> passes -> reflection -> target emission, for a loaded module.
+CompileOutput Compilation::finish(CompileOutput out) {
+  try {
     if (!ir::verify(*module_, diags_)) return out;
     if (options_.syntax_only) {
       out.ok = true;
@@ -66,6 +90,7 @@ CompileOutput Compilation::run(uint32_t file) {
       out.dumps += "; *** IR after " + std::string(pass) + " ***\n" + text;
     };
     if (!ir::run_pipeline(*module_, pipeline, diags_)) return out;
+    out.reflection = ir::reflect(*module_);
 
     Emit emit = options_.emit;
     if (emit == Emit::Default) emit = options_.target == Target::Cuda ? Emit::Ptx : Emit::Spirv;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gpuc/ir/module.h"
+#include "gpuc/ir/reflection.h"
 #include "gpuc/support/diagnostics.h"
 
 namespace gpuc {
@@ -47,6 +48,9 @@ struct CompileOutput {
   std::string data;        // the artifact (text or binary) for options.emit
   bool is_binary = false;  // true for spirv and cubin
   std::string dumps;       // --print-after output
+  // Reflection of every kernel (filled once the IR is verified and optimised; the same for both
+  // targets). DESIGN.md "Parameters, reflection, artifacts".
+  ir::ModuleReflection reflection;
 };
 
 // A compilation: owns the sources and diagnostics so callers can format them.
@@ -58,6 +62,8 @@ class Compilation {
   // Compiles a file (kind by extension: .gk source, .gir IR text) or an in-memory buffer.
   CompileOutput compile_file(const std::string& path);
   CompileOutput compile_source(const std::string& name, std::string text);
+  // Compiles a module built with the IR builder (engines that generate kernels without source).
+  CompileOutput compile_module(std::unique_ptr<ir::Module> module);
 
   // The module after verification and passes (null if compilation failed before that).
   const ir::Module* module() const { return module_.get(); }
@@ -71,6 +77,7 @@ class Compilation {
   DiagnosticEngine diags_;
   std::unique_ptr<ir::Module> module_;
   CompileOutput run(uint32_t file);
+  CompileOutput finish(CompileOutput out);
 };
 
 }  // namespace gpuc
