@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (see docs/status.md, "Running on the H100"): the whole test suite with
+# the GPU present (CUDA and Vulkan tests no longer skip), the conformance suite on both backends, the
+# samples on CUDA and on Vulkan, and the benchmarks when built. Full logs go to $OUT (or ./gpu-check-out);
+# a short table is printed last.
+#
+# Usage (from the repo root, with a build made on the build machine and carried along):
+#   scripts/gpu-check.sh [build-dir]      (default: build-gpu)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-gpu}
+out=${OUT:-$PWD/gpu-check-out}
+mkdir -p "$out"
+
+# The Vulkan loader, carried as a .deb in .gl/ (the GPU machine has the NVIDIA ICD but no loader).
+if compgen -G ".gl/*.deb" >/dev/null; then
+  for f in .gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+fi
+# CTest files and tests hold the build machine's absolute paths: make them resolve here.
+src_dir=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt" 2>/dev/null)
+if [[ -n "$src_dir" && "$src_dir" != "$PWD" && ! -e "$src_dir" ]]; then
+  mkdir -p "$(dirname "$src_dir")"
+  ln -s "$PWD" "$src_dir"
+fi
+
+declare -a rows
+row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
+
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$out/gpu.txt" 2>&1
+row "GPU" "$(head -n1 "$out/gpu.txt")"
+"$build/bin/gpuc" devices >"$out/devices.txt" 2>&1
+row "gpuc devices" "$(grep -c -E '^ *(\[|[0-9]|cuda|vulkan)' "$out/devices.txt") lines (see devices.txt)"
+
+# 1. The whole test suite, GPU tests included.
+ctest --test-dir "$build" -j8 --output-on-failure >"$out/ctest.log" 2>&1
+row "ctest (all)" "$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n1)"
+skipped=$(grep -c -i 'skipped' "$out/ctest.log")
+row "ctest skipped lines" "$skipped"
+
+# 2. Samples on each backend.
+for backend in cuda vulkan; do
+  pass=0 fail=0
+  : >"$out/samples-$backend.log"
+  for s in "$build"/bin/sample-*; do
+    [[ -x "$s" ]] || continue
+    if "$s" --backend="$backend" >>"$out/samples-$backend.log" 2>&1; then pass=$((pass + 1)); else
+      fail=$((fail + 1)); echo "FAILED: $s" >>"$out/samples-$backend.log"; fi
+  done
+  row "samples on $backend" "$pass passed, $fail failed"
+done
+
+# 3. Benchmarks, when built.
+if [[ -x "$build/bin/gpuc-bench" ]]; then
+  "$build/bin/gpuc-bench" --gpu --out "$out" >"$out/bench.log" 2>&1
+  row "benchmarks" "exit $? (bench.log, results in \$OUT)"
+fi
+
+echo
+echo "== gpu-check summary ($(date -u +%FT%TZ))"
+printf '%s\n' "${rows[@]}" | tee "$out/summary.txt"
+grep -E '^[0-9]+% tests passed|The following tests FAILED' -A40 "$out/ctest.log" | tail -n 40
