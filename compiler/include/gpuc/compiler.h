@@ -37,10 +37,18 @@ struct CompileOptions {
   bool syntax_only = false;               // -fsyntax-only: parse and check, no output
   bool validate = false;                  // --validate: run the target's validator on the output
   std::string arch;                       // --arch=sm_XX / compute_XX (cuda)
+  std::string vulkan_version = "1.2";     // --vulkan-version=1.2|1.3 (SPIR-V 1.5 / 1.6)
   std::vector<std::string> print_after;   // --print-after=PASS
   bool print_after_all = false;
   bool warnings_as_errors = false;
   bool no_warnings = false;
+  // NVVM backend (cuda): docs/nvvm-backend.md. -1 = libNVVM's default (or --fast-math's value).
+  std::string nvvm_dialect;  // --nvvm-dialect=typed|modern; empty = automatic (typed)
+  int ftz = -1;              // -ftz=true|false: flush f32 denormals to zero
+  int prec_div = -1;         // -prec-div=true|false: IEEE f32 division and reciprocals
+  int prec_sqrt = -1;        // -prec-sqrt=true|false: IEEE f32 square root
+  int fma = -1;              // -fma=true|false: contract a*b+c into fma
+  bool fast_math = false;    // --fast-math: ftz=true prec-div=false prec-sqrt=false fma=true
 };
 
 struct CompileOutput {

@@ -44,7 +44,34 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
   app.add_option("-D", o.compile.defines, "Define a macro: -DNAME or -DNAME=VALUE");
   app.add_option("-U", o.compile.undefines, "Undefine a macro");
   app.add_option("-I", o.compile.include_dirs, "Add a directory to the #include search path");
-  app.add_option("--arch", o.compile.arch, "CUDA architecture, e.g. sm_75 or compute_90");
+  app.add_option("--arch", o.compile.arch,
+                 "CUDA architecture: compute_XX (PTX) or sm_XX (needed for --emit=cubin). Default "
+                 "compute_75: PTX that the driver JIT-compiles for every newer GPU");
+  // NVVM backend options (docs/nvvm-backend.md). -ftz=, -prec-div=, -prec-sqrt=, -fma= and
+  // -ffast-math are nvcc's spellings; they are rewritten to the -- forms below before parsing.
+  app.add_option("--nvvm-dialect", o.compile.nvvm_dialect,
+                 "NVVM IR dialect: typed (LLVM 7, every arch; default) or modern (LLVM 20 opaque "
+                 "pointers, compute_100+ only)")
+      ->check(CLI::IsMember({"typed", "modern"}));
+  std::map<std::string, int*> nvvm_bools{{"--ftz", &o.compile.ftz},
+                                         {"--prec-div", &o.compile.prec_div},
+                                         {"--prec-sqrt", &o.compile.prec_sqrt},
+                                         {"--fma", &o.compile.fma}};
+  std::map<std::string, std::string> nvvm_bool_values;
+  const std::map<std::string, std::string> nvvm_bool_help{
+      {"--ftz", "-ftz=true|false: flush single-precision denormals to zero (default false)"},
+      {"--prec-div", "-prec-div=true|false: IEEE single-precision division (default true)"},
+      {"--prec-sqrt", "-prec-sqrt=true|false: IEEE single-precision sqrt (default true)"},
+      {"--fma", "-fma=true|false: contract multiply-add into fma (default true)"}};
+  for (const auto& [name, help] : nvvm_bool_help)
+    app.add_option(name, nvvm_bool_values[name], help)
+        ->check(CLI::IsMember({"true", "false", "1", "0"}));
+  app.add_flag("--fast-math", o.compile.fast_math,
+               "Fast math (also -ffast-math): -ftz=true -prec-div=false -prec-sqrt=false -fma=true; "
+               "explicit options win");
+  app.add_option("--vulkan-version", o.compile.vulkan_version,
+                 "Vulkan version to target: 1.2 (SPIR-V 1.5, default) or 1.3 (SPIR-V 1.6)")
+      ->check(CLI::IsMember({"1.2", "1.3"}));
   app.add_flag("--validate", o.compile.validate, "Validate the output with the target's validator");
   app.add_option("--print-after", o.compile.print_after,
                  "Print the IR after the named pass (repeatable); see --list-passes");
@@ -64,7 +91,16 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
   app.add_option("input", o.input, "Input file: kernel source (.gk) or gpuc IR (.gir)");
 
   try {
-    app.parse(argc, argv);
+    // nvcc-style single-dash spellings -> the long options CLI11 knows.
+    std::vector<std::string> args;
+    for (int i = argc - 1; i >= 1; --i) {
+      std::string a = argv[i];
+      for (const char* name : {"-ftz=", "-prec-div=", "-prec-sqrt=", "-fma="})
+        if (a.rfind(name, 0) == 0) a = "-" + a;
+      if (a == "-ffast-math") a = "--fast-math";
+      args.push_back(a);
+    }
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     *exit_code = app.exit(e);
     return std::nullopt;
@@ -89,6 +125,8 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
   o.compile.target = targets.at(target);
   o.compile.emit = emits.at(emit);
   o.compile.opt_level = opt;
+  for (const auto& [name, value] : nvvm_bool_values)
+    if (!value.empty()) *nvvm_bools.at(name) = value == "true" || value == "1" ? 1 : 0;
   for (const std::string& f : f_flags)
     if (f == "syntax-only") o.compile.syntax_only = true;
   for (const std::string& w : w_flags)

@@ -1,0 +1,1049 @@
+// The lowering visitor, per op: kernel parameters, control flow, arithmetic, memory, atomics and
+// subgroup ops (docs/spirv-backend.md has the table). Float math is in lower_math.cpp.
+#include <functional>
+
+#include "gpuc/ir/printer.h"
+#include "gpuc/support/ice.h"
+#include "lower.h"
+
+namespace gpuc::spirv {
+
+using ir::Op;
+using SpvOp = spv::Op;
+using MS = spv::MemorySemanticsMask;
+
+static bool contains_width(const ir::TypeTable& types, ir::TypeId t, uint32_t width) {
+  const ir::TypeInfo& i = types.info(t);
+  switch (i.kind) {
+    case ir::TypeKind::Int:
+    case ir::TypeKind::Float:
+      return i.width == width;
+    case ir::TypeKind::Bool:
+      return width == 8;  // bools travel as u8
+    case ir::TypeKind::Vector:
+    case ir::TypeKind::Array:
+      return contains_width(types, i.element, width);
+    case ir::TypeKind::Struct:
+      for (const ir::StructMember& m : i.members)
+        if (contains_width(types, m.type, width)) return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
+// ===== kernel parameters (the launch ABI)
+// ==============================================================
+
+void Lowering::kernel_prologue(const ir::Function& f) {
+  const ir::KernelReflection* kr = reflection_.find(f.name);
+  GPUC_ASSERT(kr && kr->params.size() == f.params.size(), "no reflection for kernel " + f.name);
+  if (f.params.empty()) return;
+  // ABI: parameters in a push-constant Block with the reflection's offsets; over
+  // kMaxPushConstantParamBytes the push constants hold one device address (Offset 0) of a buffer
+  // with the same layout.
+  bool indirect = kr->param_block_size > ir::kMaxPushConstantParamBytes;
+  std::vector<Id> members;
+  bool narrow8 = false, narrow16 = false;
+  for (const ir::Param& p : f.params) {
+    if (types_.is_pointer(p.type) && types_.space(p.type) != ir::AddressSpace::Global)
+      unsupported(f.loc, "kernel parameter '" + p.name + "' must point to global memory");
+    if (contains_bool(p.type) && !types_.is_bool(p.type))
+      unsupported(f.loc, "kernel parameter '" + p.name +
+                             "' holds bool inside an aggregate, which "
+                             "has no memory layout on Vulkan; use an integer type");
+    members.push_back(types_.is_bool(p.type) ? type(Shape{Shape::Int, 8, false, 1}) : type(p.type));
+    narrow8 |= contains_width(types_, p.type, 8);
+    narrow16 |= contains_width(types_, p.type, 16);
+  }
+  Id u32 = mod_.get_or_declare_int_type(32, false);
+  (void)u32;
+  Id params_struct = mod_.append_struct_type(members);
+  mod_.annotations().op_decorate(params_struct, spv::Decoration::Block);
+  for (uint32_t k = 0; k < members.size(); ++k) {
+    mod_.annotations().op_member_decorate(params_struct, k, spv::Decoration::Offset,
+                                          {kr->params[k].offset});
+    if (indirect)
+      mod_.annotations().op_member_decorate(params_struct, k, spv::Decoration::NonWritable);
+    if (options_.debug_names) mod_.debug_names().op_member_name(params_struct, k, f.params[k].name);
+  }
+  if (options_.debug_names) mod_.debug_names().op_name(params_struct, f.name + ".params");
+  Id block_ptr_type = 0, pc_struct = params_struct;
+  if (indirect) {
+    block_ptr_type =
+        mod_.get_or_declare_pointer_type(spv::StorageClass::PhysicalStorageBuffer, params_struct);
+    pc_struct = mod_.append_struct_type({block_ptr_type});
+    mod_.annotations().op_decorate(pc_struct, spv::Decoration::Block);
+    mod_.annotations().op_member_decorate(pc_struct, 0, spv::Decoration::Offset, {0});
+    if (options_.debug_names) {
+      mod_.debug_names().op_name(pc_struct, f.name + ".param_address");
+      mod_.debug_names().op_member_name(pc_struct, 0, "params");
+    }
+  } else {
+    if (narrow8) mod_.require_capability(spv::Capability::StoragePushConstant8);
+    if (narrow16) mod_.require_capability(spv::Capability::StoragePushConstant16);
+  }
+  if (narrow8) require_scalar_capabilities(Shape::Int, 8);
+  if (narrow16) require_scalar_capabilities(Shape::Int, 16);
+  Id pc_ptr = mod_.get_or_declare_pointer_type(spv::StorageClass::PushConstant, pc_struct);
+  Id pc_var = mod_.append_variable(pc_ptr, spv::StorageClass::PushConstant);
+  if (options_.debug_names) mod_.debug_names().op_name(pc_var, f.name + ".push_constants");
+  info_->globals.insert(pc_var);
+
+  Id block = 0;
+  if (indirect) {
+    Id p = mod_.next_id();
+    code().op_access_chain(
+        mod_.get_or_declare_pointer_type(spv::StorageClass::PushConstant, block_ptr_type), p,
+        pc_var, std::vector<Id>{i32c(0)});
+    block = mod_.next_id();
+    code().op_load(block_ptr_type, block, p);
+  }
+  for (uint32_t k = 0; k < members.size(); ++k) {
+    const ir::Param& param = f.params[k];
+    Id addr = mod_.next_id(), v = mod_.next_id();
+    if (indirect) {
+      Id ptr_t = types_.is_bool(param.type)
+                     ? mod_.get_or_declare_pointer_type(spv::StorageClass::PhysicalStorageBuffer,
+                                                        members[k], 1)
+                     : psb_pointer(param.type);
+      code().op_access_chain(ptr_t, addr, block, std::vector<Id>{i32c(static_cast<int32_t>(k))});
+      code().op_load(members[k], v, addr, kr->params[k].align);
+    } else {
+      Id ptr_t = mod_.get_or_declare_pointer_type(spv::StorageClass::PushConstant, members[k]);
+      code().op_access_chain(ptr_t, addr, pc_var, std::vector<Id>{i32c(static_cast<int32_t>(k))});
+      code().op_load(members[k], v, addr);
+    }
+    if (types_.is_bool(param.type)) {
+      v = bin(SpvOp::OpINotEqual, type(param.type), v, iconst(Shape{Shape::Int, 8, false, 1}, 0));
+    } else if (types_.is_pointer(param.type)) {
+      // The pointer goes through a Function variable decorated RestrictPointer (__restrict__) or
+      // AliasedPointer: the only place SPIR-V records aliasing of PhysicalStorageBuffer pointers
+      // (§3.20 Decoration). Drivers promote the variable.
+      Id var_t = mod_.get_or_declare_pointer_type(spv::StorageClass::Function, members[k]);
+      Id var = mod_.next_id();
+      Encoder(vars_).op_variable(var_t, var, spv::StorageClass::Function);
+      mod_.annotations().op_decorate(
+          var, param.restrict ? spv::Decoration::RestrictPointer : spv::Decoration::AliasedPointer);
+      code().op_store(var, v);
+      v = mod_.next_id();
+      code().op_load(members[k], v, var);
+      if (options_.debug_names) mod_.debug_names().op_name(var, param.name + ".addr");
+    }
+    if (options_.debug_names) mod_.debug_names().op_name(v, param.name);
+    values_[param.value.index] = v;
+  }
+}
+
+// ===== emission helpers
+// ============================================================================
+
+Id Lowering::un(SpvOp op, Id t, Id a) {
+  Id r = mod_.next_id();
+  code().op_unary(op, t, r, a);
+  return r;
+}
+
+Id Lowering::bin(SpvOp op, Id t, Id a, Id b) {
+  Id r = mod_.next_id();
+  code().op_binary(op, t, r, a, b);
+  return r;
+}
+
+Id Lowering::sel(Id t, Id c, Id a, Id b) {
+  Id r = mod_.next_id();
+  code().op_select(t, r, c, a, b);
+  return r;
+}
+
+Id Lowering::glsl(GLSLstd450 f, Id t, std::initializer_list<Id> args) {
+  Id set = mod_.get_or_declare_import("GLSL.std.450");
+  Id r = mod_.next_id();
+  std::vector<Id> ops(args);
+  code().op_ext_inst(t, r, set, static_cast<uint32_t>(f), ops);
+  return r;
+}
+
+Id Lowering::extract(Id t, Id composite, uint32_t index) {
+  Id r = mod_.next_id();
+  code().op_composite_extract(t, r, composite, std::vector<uint32_t>{index});
+  return r;
+}
+
+Id Lowering::load_builtin_component(spv::BuiltIn b, uint32_t component) {
+  Id var = builtin(b);
+  Id u32 = mod_.get_or_declare_int_type(32, false);
+  Id v3 = mod_.get_or_declare_vector_type(u32, 3);
+  Id v = mod_.next_id();
+  code().op_load(v3, v, var);
+  return extract(u32, v, component);
+}
+
+void Lowering::new_block(Id label) {
+  code().op_label(label);
+  block_open_ = true;
+}
+
+Id Lowering::value(const ir::Inst& user, ir::ValueId v) {
+  if (is_logical(v))
+    unsupported(user, "a pointer into " +
+                          std::string(ir::address_space_name(types_.space(fn_->type_of(v)))) +
+                          " memory cannot be used as a value here (Vulkan has no variable "
+                          "pointers): only loads, stores, atomics and address arithmetic on it "
+                          "are supported");
+  Id id = values_[v.index];
+  GPUC_ASSERT(id != 0,
+              "IR value used before it was lowered: " + ir::print_inst(m_, *fn_, fn_->def_of(v)));
+  return id;
+}
+
+Id Lowering::index32(Id index, ir::TypeId index_type) {
+  // Logical access-chain indices are kept 32-bit (shared and local arrays are far below 2^31
+  // elements), so index arithmetic on them is plain OpIAdd.
+  Shape s = shape(index_type);
+  if (s.width == 32) return index;
+  return convert(index, s, s.with(Shape::Int, 32, s.is_signed));
+}
+
+// The pointer operand of a memory access: a PhysicalStorageBuffer value, or an OpAccessChain
+// materialised from a logical pointer.
+Id Lowering::pointer_for_access(const ir::Inst& inst, ir::ValueId ptr) {
+  if (!is_logical(ptr)) return value(inst, ptr);
+  const LogicalPtr& lp = *logical_[ptr.index];
+  if (lp.indices.empty()) return lp.root;
+  Id ptr_t = mod_.get_or_declare_pointer_type(lp.sc, type(types_.pointee(fn_->type_of(ptr))));
+  Id r = mod_.next_id();
+  code().op_access_chain(ptr_t, r, lp.root, lp.indices);
+  return r;
+}
+
+// ===== the visitor
+// ===================================================================================
+
+void Lowering::lower_region(ir::RegionId region) {
+  for (ir::InstId id : fn_->region(region).insts) {
+    const ir::Inst& inst = fn_->inst(id);
+    if (!block_open_) {
+      // Code after a terminator (the verifier allows none) or after an `if` whose arms all left:
+      // the merge block opened by lower_if is open, so this is unreachable by construction.
+      GPUC_ASSERT(false, "instruction after a terminator: " + ir::print_inst(m_, *fn_, id));
+    }
+    lower_inst(inst);
+  }
+}
+
+void Lowering::lower_if(const ir::Inst& inst) {
+  // §2.11 selection construct: header with OpSelectionMerge, one block per arm, a fresh merge
+  // block.
+  Id cond = value(inst, inst.operands[0]);
+  bool has_else = !fn_->region(inst.regions[1]).insts.empty();
+  Id then_label = mod_.next_id(), merge = mod_.next_id();
+  Id else_label = has_else ? mod_.next_id() : merge;
+  code().op_selection_merge(merge, spv::SelectionControlMask::MaskNone);
+  code().op_branch_conditional(cond, then_label, else_label);
+  new_block(then_label);
+  lower_region(inst.regions[0]);
+  if (block_open_) code().op_branch(merge);
+  if (has_else) {
+    new_block(else_label);
+    lower_region(inst.regions[1]);
+    if (block_open_) code().op_branch(merge);
+  }
+  new_block(merge);
+}
+
+void Lowering::lower_loop(const ir::Inst& inst) {
+  // §2.11 loop construct: header (OpLoopMerge), body, continue construct whose last block is the
+  // back-edge block (the IR's break_if becomes its conditional branch), merge block.
+  Id header = mod_.next_id(), body = mod_.next_id(), cont = mod_.next_id(), merge = mod_.next_id();
+  code().op_branch(header);
+  new_block(header);
+  if (inst.imm == 1)
+    code().op_loop_merge(merge, cont, spv::LoopControlMask::Unroll);
+  else if (inst.imm > 1)
+    code().op_loop_merge(merge, cont, spv::LoopControlMask::PartialCount,
+                         {static_cast<uint32_t>(inst.imm)});
+  else
+    code().op_loop_merge(merge, cont, spv::LoopControlMask::MaskNone);
+  code().op_branch(body);
+  new_block(body);
+  loops_.push_back({header, cont, merge});
+  lower_region(inst.regions[0]);
+  if (block_open_) code().op_branch(cont);
+  new_block(cont);
+  lower_region(inst.regions[1]);
+  if (block_open_) code().op_branch(header);
+  loops_.pop_back();
+  new_block(merge);
+}
+
+void Lowering::lower_inst(const ir::Inst& inst) {
+  switch (inst.op) {
+    case Op::Const: {
+      define(inst, constant_bits(shape(inst.type), inst.imm));
+      return;
+    }
+    case Op::If:
+      lower_if(inst);
+      return;
+    case Op::Loop:
+      lower_loop(inst);
+      return;
+    case Op::Break:
+      GPUC_ASSERT(!loops_.empty(), "break outside a loop");
+      code().op_branch(loops_.back().merge);
+      block_open_ = false;
+      return;
+    case Op::Continue:
+      GPUC_ASSERT(!loops_.empty(), "continue outside a loop");
+      code().op_branch(loops_.back().cont);
+      block_open_ = false;
+      return;
+    case Op::BreakIf:
+      GPUC_ASSERT(!loops_.empty(), "break_if outside a loop");
+      code().op_branch_conditional(value(inst, inst.operands[0]), loops_.back().merge,
+                                   loops_.back().header);
+      block_open_ = false;
+      return;
+    case Op::Return:
+      if (inst.operands.empty())
+        code().op_return();
+      else
+        code().op_return_value(value(inst, inst.operands[0]));
+      block_open_ = false;
+      return;
+    case Op::Unreachable:
+      code().op_unreachable();
+      block_open_ = false;
+      return;
+    case Op::Call:
+      lower_call(inst);
+      return;
+
+    case Op::ThreadIdX:
+    case Op::ThreadIdY:
+    case Op::ThreadIdZ:
+      define(inst, load_builtin_component(
+                       spv::BuiltIn::LocalInvocationId,
+                       static_cast<uint32_t>(inst.op) - static_cast<uint32_t>(Op::ThreadIdX)));
+      return;
+    case Op::BlockIdX:
+    case Op::BlockIdY:
+    case Op::BlockIdZ:
+      define(inst, load_builtin_component(
+                       spv::BuiltIn::WorkgroupId,
+                       static_cast<uint32_t>(inst.op) - static_cast<uint32_t>(Op::BlockIdX)));
+      return;
+    case Op::GridDimX:
+    case Op::GridDimY:
+    case Op::GridDimZ:
+      define(inst, load_builtin_component(
+                       spv::BuiltIn::NumWorkgroups,
+                       static_cast<uint32_t>(inst.op) - static_cast<uint32_t>(Op::GridDimX)));
+      return;
+    case Op::BlockDimX:
+    case Op::BlockDimY:
+    case Op::BlockDimZ:
+      define(inst, extract(type(inst.type), workgroup_size(),
+                           static_cast<uint32_t>(inst.op) - static_cast<uint32_t>(Op::BlockDimX)));
+      return;
+    case Op::LaneId:
+    case Op::WarpSize: {
+      Id var = builtin(inst.op == Op::LaneId ? spv::BuiltIn::SubgroupLocalInvocationId
+                                             : spv::BuiltIn::SubgroupSize);
+      Id r = mod_.next_id();
+      code().op_load(type(inst.type), r, var);
+      define(inst, r);
+      return;
+    }
+
+    case Op::Barrier: {
+      // __syncthreads: execution barrier for the workgroup; its memory semantics order shared
+      // (WorkgroupMemory) and global (UniformMemory: storage and PhysicalStorageBuffer in Vulkan)
+      // accesses of the block, as CUDA guarantees for both.
+      code().op_control_barrier(
+          scope(spv::Scope::Workgroup), scope(spv::Scope::Workgroup),
+          semantics(MS::AcquireRelease | MS::WorkgroupMemory | MS::UniformMemory));
+      return;
+    }
+    case Op::FenceBlock:
+      code().op_memory_barrier(
+          scope(spv::Scope::Workgroup),
+          semantics(MS::AcquireRelease | MS::WorkgroupMemory | MS::UniformMemory));
+      return;
+    case Op::FenceDevice:
+      code().op_memory_barrier(
+          scope(spv::Scope::Device),
+          semantics(MS::AcquireRelease | MS::WorkgroupMemory | MS::UniformMemory));
+      return;
+    case Op::SyncWarp:
+      code().op_control_barrier(
+          scope(spv::Scope::Subgroup), scope(spv::Scope::Subgroup),
+          semantics(MS::AcquireRelease | MS::WorkgroupMemory | MS::UniformMemory));
+      return;
+
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Rem:
+    case Op::Min:
+    case Op::Max:
+    case Op::Neg:
+    case Op::And:
+    case Op::Or:
+    case Op::Xor:
+    case Op::Not:
+    case Op::Shl:
+    case Op::Shr:
+    case Op::Abs:
+      lower_arith(inst);
+      return;
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+      lower_compare(inst);
+      return;
+    case Op::Select:
+      define(inst, sel(type(inst.type), value(inst, inst.operands[0]),
+                       value(inst, inst.operands[1]), value(inst, inst.operands[2])));
+      return;
+    case Op::Convert:
+    case Op::Bitcast:
+      lower_convert(inst);
+      return;
+    case Op::Popcount:
+    case Op::Clz:
+    case Op::Ffs:
+    case Op::Brev:
+    case Op::MulHi:
+      lower_bits(inst);
+      return;
+
+    case Op::Var:
+    case Op::Global:
+    case Op::Load:
+    case Op::Store:
+    case Op::Index:
+    case Op::Elem:
+    case Op::Member:
+    case Op::PtrToInt:
+    case Op::Extract:
+    case Op::Insert:
+    case Op::Construct:
+    case Op::Shuffle:
+      lower_memory(inst);
+      return;
+
+    default:
+      if (ir::is_atomic(inst.op)) return lower_atomic(inst);
+      if (ir::is_subgroup(inst.op)) return lower_subgroup(inst);
+      if (ir::is_float_math(inst.op) || inst.op == Op::IsNan || inst.op == Op::IsInf)
+        return lower_float_math(inst);
+      GPUC_UNREACHABLE(std::string("SPIR-V lowering has no case for op ") +
+                       std::string(ir::op_name(inst.op)));
+  }
+}
+
+// ===== arithmetic, comparisons, conversions
+// ==============================================================
+
+void Lowering::lower_arith(const ir::Inst& inst) {
+  Shape s = shape(inst.type);
+  Id t = type(inst.type);
+  Id a = value(inst, inst.operands[0]);
+  Id b = inst.operands.size() > 1 ? value(inst, inst.operands[1]) : 0;
+  bool f = s.kind == Shape::Float, sg = s.is_signed, bl = s.kind == Shape::Bool;
+  Id r = 0;
+  switch (inst.op) {
+    case Op::Add:
+      r = bin(f ? SpvOp::OpFAdd : SpvOp::OpIAdd, t, a, b);
+      break;
+    case Op::Sub:
+      r = bin(f ? SpvOp::OpFSub : SpvOp::OpISub, t, a, b);
+      break;
+    case Op::Mul:
+      r = bin(f ? SpvOp::OpFMul : SpvOp::OpIMul, t, a, b);
+      break;
+    case Op::Div:
+      r = bin(f ? SpvOp::OpFDiv : sg ? SpvOp::OpSDiv : SpvOp::OpUDiv, t, a, b);
+      break;
+    // C's %: the result has the dividend's sign, which is OpSRem (OpSMod follows the divisor);
+    // floats: OpFRem is C's fmod.
+    case Op::Rem:
+      r = bin(f ? SpvOp::OpFRem : sg ? SpvOp::OpSRem : SpvOp::OpUMod, t, a, b);
+      break;
+    // fminf/fmaxf: a NaN operand yields the other operand: GLSL.std.450 NMin/NMax exactly.
+    case Op::Min:
+      r = glsl(f ? GLSLstd450NMin : sg ? GLSLstd450SMin : GLSLstd450UMin, t, {a, b});
+      break;
+    case Op::Max:
+      r = glsl(f ? GLSLstd450NMax : sg ? GLSLstd450SMax : GLSLstd450UMax, t, {a, b});
+      break;
+    case Op::Neg:
+      r = un(f ? SpvOp::OpFNegate : SpvOp::OpSNegate, t, a);
+      break;
+    case Op::Abs:
+      if (f) {
+        r = glsl(GLSLstd450FAbs, t, {a});
+      } else if (sg) {
+        r = glsl(GLSLstd450SAbs, t, {a});
+      } else {
+        r = a;  // abs of an unsigned value is the value
+      }
+      break;
+    case Op::And:
+      r = bin(bl ? SpvOp::OpLogicalAnd : SpvOp::OpBitwiseAnd, t, a, b);
+      break;
+    case Op::Or:
+      r = bin(bl ? SpvOp::OpLogicalOr : SpvOp::OpBitwiseOr, t, a, b);
+      break;
+    case Op::Xor:
+      r = bin(bl ? SpvOp::OpLogicalNotEqual : SpvOp::OpBitwiseXor, t, a, b);
+      break;
+    case Op::Not:
+      r = un(bl ? SpvOp::OpLogicalNot : SpvOp::OpNot, t, a);
+      break;
+    case Op::Shl:
+      r = bin(SpvOp::OpShiftLeftLogical, t, a, b);
+      break;
+    case Op::Shr:
+      r = bin(sg ? SpvOp::OpShiftRightArithmetic : SpvOp::OpShiftRightLogical, t, a, b);
+      break;
+    default:
+      GPUC_UNREACHABLE("lower_arith");
+  }
+  define(inst, r);
+}
+
+void Lowering::lower_compare(const ir::Inst& inst) {
+  ir::TypeId operand_type = fn_->type_of(inst.operands[0]);
+  Shape s = shape(operand_type);
+  Id t = type(inst.type);
+  Id a = value(inst, inst.operands[0]), b = value(inst, inst.operands[1]);
+  SpvOp op;
+  if (s.kind == Shape::Float) {
+    // Ordered comparisons except !=, which is unordered (true for NaN), as in C.
+    switch (inst.op) {
+      case Op::Eq:
+        op = SpvOp::OpFOrdEqual;
+        break;
+      case Op::Ne:
+        op = SpvOp::OpFUnordNotEqual;
+        break;
+      case Op::Lt:
+        op = SpvOp::OpFOrdLessThan;
+        break;
+      case Op::Le:
+        op = SpvOp::OpFOrdLessThanEqual;
+        break;
+      case Op::Gt:
+        op = SpvOp::OpFOrdGreaterThan;
+        break;
+      default:
+        op = SpvOp::OpFOrdGreaterThanEqual;
+        break;
+    }
+  } else if (s.kind == Shape::Bool) {
+    op = inst.op == Op::Eq ? SpvOp::OpLogicalEqual : SpvOp::OpLogicalNotEqual;
+  } else {
+    bool sg = s.is_signed;
+    switch (inst.op) {
+      case Op::Eq:
+        op = SpvOp::OpIEqual;
+        break;
+      case Op::Ne:
+        op = SpvOp::OpINotEqual;
+        break;
+      case Op::Lt:
+        op = sg ? SpvOp::OpSLessThan : SpvOp::OpULessThan;
+        break;
+      case Op::Le:
+        op = sg ? SpvOp::OpSLessThanEqual : SpvOp::OpULessThanEqual;
+        break;
+      case Op::Gt:
+        op = sg ? SpvOp::OpSGreaterThan : SpvOp::OpUGreaterThan;
+        break;
+      default:
+        op = sg ? SpvOp::OpSGreaterThanEqual : SpvOp::OpUGreaterThanEqual;
+        break;
+    }
+  }
+  define(inst, bin(op, t, a, b));
+}
+
+// C's conversion rules between numeric/bool scalars or vectors of the same lane count.
+Id Lowering::convert(Id v, const Shape& from, const Shape& to) {
+  Id t = type(to);
+  if (from.kind == to.kind && from.width == to.width && from.is_signed == to.is_signed) return v;
+  if (to.kind == Shape::Bool) {
+    // (bool)x is x != 0; for floats NaN != 0 is true, hence the unordered compare.
+    if (from.kind == Shape::Float) return bin(SpvOp::OpFUnordNotEqual, t, v, fconst(from, 0));
+    return bin(SpvOp::OpINotEqual, t, v, iconst(from, 0));
+  }
+  if (from.kind == Shape::Bool) {
+    if (to.kind == Shape::Float) return sel(t, v, fconst(to, 1), fconst(to, 0));
+    return sel(t, v, iconst(to, 1), iconst(to, 0));
+  }
+  if (from.kind == Shape::Float && to.kind == Shape::Float) return un(SpvOp::OpFConvert, t, v);
+  if (from.kind == Shape::Float)  // truncates toward zero, as C
+    return un(to.is_signed ? SpvOp::OpConvertFToS : SpvOp::OpConvertFToU, t, v);
+  if (to.kind == Shape::Float)
+    return un(from.is_signed ? SpvOp::OpConvertSToF : SpvOp::OpConvertUToF, t, v);
+  // int -> int: extension follows the source's signedness; same width is a bit cast.
+  if (from.width == to.width) return un(SpvOp::OpBitcast, t, v);
+  if (from.is_signed) return un(SpvOp::OpSConvert, t, v);
+  Shape unsigned_to = to.with(Shape::Int, to.width, false);
+  Id r = un(SpvOp::OpUConvert, type(unsigned_to), v);
+  return to.is_signed ? un(SpvOp::OpBitcast, t, r) : r;
+}
+
+void Lowering::lower_convert(const ir::Inst& inst) {
+  ir::TypeId from = fn_->type_of(inst.operands[0]);
+  Id v = value(inst, inst.operands[0]);
+  if (inst.op == Op::Bitcast) {
+    if (from == inst.type) return define(inst, v);
+    return define(inst, un(SpvOp::OpBitcast, type(inst.type), v));
+  }
+  define(inst, convert(v, shape(from), shape(inst.type)));
+}
+
+void Lowering::lower_bits(const ir::Inst& inst) {
+  ir::TypeId operand_type = fn_->type_of(inst.operands[0]);
+  Shape s = shape(operand_type);
+  Id x = value(inst, inst.operands[0]);
+  Shape u32s = s.with(Shape::Int, 32, false), i32s = s.with(Shape::Int, 32, true);
+  Id u32t = type(u32s), i32t = type(i32s), boolt = type(s.with(Shape::Bool, 1));
+  // Vulkan allows OpBitCount/OpBitReverse and FindUMsb/FindILsb on 32-bit integers only: wider
+  // values are split into halves, narrower ones widened.
+  auto to_u32 = [&](Id v) { return convert(v, s, u32s); };
+  auto halves = [&](Id v, Id& lo, Id& hi) {
+    Shape u64s = s.with(Shape::Int, 64, false);
+    Id v64 = s.is_signed ? un(SpvOp::OpBitcast, type(u64s), v) : v;
+    lo = un(SpvOp::OpUConvert, u32t, v64);
+    hi = un(SpvOp::OpUConvert, u32t,
+            bin(SpvOp::OpShiftRightLogical, type(u64s), v64, iconst(u64s, 32)));
+  };
+  auto clz32 = [&](Id v) {  // 31 - FindUMsb(v); FindUMsb(0) = -1 gives 32
+    Id msb = glsl(GLSLstd450FindUMsb, i32t, {v});
+    return bin(SpvOp::OpISub, i32t, iconst(i32s, 31), msb);
+  };
+  auto ffs32 = [&](Id v) {  // FindILsb(0) = -1 gives 0
+    Id lsb = glsl(GLSLstd450FindILsb, i32t, {v});
+    return bin(SpvOp::OpIAdd, i32t, lsb, iconst(i32s, 1));
+  };
+  auto popc32 = [&](Id v) { return un(SpvOp::OpBitcast, i32t, un(SpvOp::OpBitCount, u32t, v)); };
+  Id r = 0;
+  switch (inst.op) {
+    case Op::Popcount:
+      if (s.width == 64) {
+        Id lo, hi;
+        halves(x, lo, hi);
+        r = bin(SpvOp::OpIAdd, i32t, popc32(lo), popc32(hi));
+      } else {
+        r = popc32(to_u32(s.is_signed && s.width < 32
+                              ? un(SpvOp::OpBitcast, type(s.with(Shape::Int, s.width, false)), x)
+                              : x));
+        if (s.is_signed && s.width < 32) {
+          // widened through the unsigned type: no sign bits are counted
+        }
+      }
+      break;
+    case Op::Clz:
+      if (s.width == 64) {
+        Id lo, hi;
+        halves(x, lo, hi);
+        Id hi_zero = bin(SpvOp::OpIEqual, boolt, hi, iconst(u32s, 0));
+        r = sel(i32t, hi_zero, bin(SpvOp::OpIAdd, i32t, iconst(i32s, 32), clz32(lo)), clz32(hi));
+      } else {
+        Shape us = s.with(Shape::Int, s.width, false);
+        Id xu = s.is_signed ? (s.width == 32 ? x : un(SpvOp::OpBitcast, type(us), x)) : x;
+        r = clz32(s.width == 32 ? xu : convert(xu, us, u32s));
+        if (s.width < 32) r = bin(SpvOp::OpISub, i32t, r, iconst(i32s, 32 - s.width));
+      }
+      break;
+    case Op::Ffs:
+      if (s.width == 64) {
+        Id lo, hi;
+        halves(x, lo, hi);
+        Id lo_zero = bin(SpvOp::OpIEqual, boolt, lo, iconst(u32s, 0));
+        Id hi_ffs = ffs32(hi);
+        Id hi_zero = bin(SpvOp::OpIEqual, boolt, hi, iconst(u32s, 0));
+        Id upper =
+            sel(i32t, hi_zero, iconst(i32s, 0), bin(SpvOp::OpIAdd, i32t, hi_ffs, iconst(i32s, 32)));
+        r = sel(i32t, lo_zero, upper, ffs32(lo));
+      } else {
+        r = ffs32(s.width == 32 ? x : convert(x, s, s.with(Shape::Int, 32, s.is_signed)));
+      }
+      break;
+    case Op::Brev: {
+      Id t = type(operand_type);
+      if (s.width == 64) {
+        Id lo, hi;
+        halves(x, lo, hi);
+        Shape u64s = s.with(Shape::Int, 64, false);
+        Id rlo = un(SpvOp::OpUConvert, type(u64s), un(SpvOp::OpBitReverse, u32t, lo));
+        Id rhi = un(SpvOp::OpUConvert, type(u64s), un(SpvOp::OpBitReverse, u32t, hi));
+        Id v = bin(SpvOp::OpBitwiseOr, type(u64s),
+                   bin(SpvOp::OpShiftLeftLogical, type(u64s), rlo, iconst(u64s, 32)), rhi);
+        r = s.is_signed ? un(SpvOp::OpBitcast, t, v) : v;
+      } else if (s.width == 32) {
+        r = un(SpvOp::OpBitReverse, t, x);
+      } else {
+        Shape us = s.with(Shape::Int, s.width, false);
+        Id xu = s.is_signed ? un(SpvOp::OpBitcast, type(us), x) : x;
+        Id rev = un(SpvOp::OpBitReverse, u32t, convert(xu, us, u32s));
+        Id shifted = bin(SpvOp::OpShiftRightLogical, u32t, rev, iconst(u32s, 32 - s.width));
+        r = convert(shifted, u32s, s);
+      }
+      break;
+    }
+    case Op::MulHi: {
+      // OpSMulExtended/OpUMulExtended return {low, high} (§3.32.13).
+      Id t = type(operand_type);
+      Id st = mod_.append_struct_type({t, t});
+      Id prod = bin(s.is_signed ? SpvOp::OpSMulExtended : SpvOp::OpUMulExtended, st, x,
+                    value(inst, inst.operands[1]));
+      r = extract(t, prod, 1);
+      break;
+    }
+    default:
+      GPUC_UNREACHABLE("lower_bits");
+  }
+  define(inst, r);
+}
+
+// ===== memory
+// ==========================================================================================
+
+void Lowering::lower_memory(const ir::Inst& inst) {
+  switch (inst.op) {
+    case Op::Var: {
+      ir::TypeId vt = types_.pointee(inst.type);
+      if (types_.is_pointer(vt) && types_.space(vt) != ir::AddressSpace::Global)
+        unsupported(inst, "a local variable holding a pointer into " +
+                              std::string(ir::address_space_name(types_.space(vt))) +
+                              " memory is not supported (Vulkan has no variable pointers)");
+      Id ptr_t = mod_.get_or_declare_pointer_type(spv::StorageClass::Function, type(vt));
+      Id var = mod_.next_id();
+      Encoder(vars_).op_variable(ptr_t, var, spv::StorageClass::Function);
+      // Vulkan: a variable of PhysicalStorageBuffer pointer type is RestrictPointer or
+      // AliasedPointer; local pointer variables may alias anything.
+      if (types_.is_pointer(vt))
+        mod_.annotations().op_decorate(var, spv::Decoration::AliasedPointer);
+      logical_[inst.result.index] = LogicalPtr{var, spv::StorageClass::Function, {}};
+      return;
+    }
+    case Op::Global: {
+      Id var = global_vars_.at(inst.symbol);
+      info_->globals.insert(var);
+      logical_[inst.result.index] =
+          LogicalPtr{var, storage_class(m_.globals[inst.symbol].space), {}};
+      return;
+    }
+    case Op::Load: {
+      ir::ValueId p = inst.operands[0];
+      Id ptr = pointer_for_access(inst, p);
+      Id r = mod_.next_id();
+      // §2.18.2: every PhysicalStorageBuffer access carries an Aligned memory operand.
+      bool psb = !is_logical(p);
+      code().op_load(type(inst.type), r, ptr, psb ? std::max<uint32_t>(inst.align, 1) : 0);
+      define(inst, r);
+      return;
+    }
+    case Op::Store: {
+      ir::ValueId p = inst.operands[0];
+      Id v = value(inst, inst.operands[1]);
+      Id ptr = pointer_for_access(inst, p);
+      bool psb = !is_logical(p);
+      code().op_store(ptr, v, psb ? std::max<uint32_t>(inst.align, 1) : 0);
+      return;
+    }
+    case Op::Index: {
+      ir::ValueId p = inst.operands[0];
+      ir::TypeId it = fn_->type_of(inst.operands[1]);
+      Id i = value(inst, inst.operands[1]);
+      if (!is_logical(p)) {
+        // C pointer arithmetic p + i: OpPtrAccessChain steps by the pointer type's ArrayStride.
+        Shape s = shape(it);
+        if (s.width < 32) i = convert(i, s, s.with(Shape::Int, 32, s.is_signed));
+        Id r = mod_.next_id();
+        code().op_ptr_access_chain(type(inst.type), r, value(inst, p), i, {});
+        define(inst, r);
+        return;
+      }
+      LogicalPtr lp = *logical_[p.index];
+      if (lp.indices.empty())
+        unsupported(inst, "pointer arithmetic on a pointer to a whole " +
+                              std::string(ir::address_space_name(types_.space(inst.type))) +
+                              " variable is not supported; index an element (&a[i]) instead");
+      Id i32 = index32(i, it);
+      Id last = lp.indices.back();
+      lp.indices.back() = bin(SpvOp::OpIAdd, mod_.get_or_declare_int_type(32, true), last, i32);
+      logical_[inst.result.index] = std::move(lp);
+      return;
+    }
+    case Op::Elem:
+    case Op::Member: {
+      ir::ValueId p = inst.operands[0];
+      Id index;
+      if (inst.op == Op::Member) {
+        index = i32c(static_cast<int32_t>(inst.imm));  // struct indices are OpConstants
+      } else {
+        index = value(inst, inst.operands[1]);
+        index = index32(index, fn_->type_of(inst.operands[1]));
+      }
+      if (!is_logical(p)) {
+        Id r = mod_.next_id();
+        code().op_access_chain(type(inst.type), r, value(inst, p), std::vector<Id>{index});
+        define(inst, r);
+        return;
+      }
+      LogicalPtr lp = *logical_[p.index];
+      lp.indices.push_back(index);
+      logical_[inst.result.index] = std::move(lp);
+      return;
+    }
+    case Op::PtrToInt: {
+      ir::ValueId p = inst.operands[0];
+      if (is_logical(p))
+        unsupported(inst, "the address of " +
+                              std::string(ir::address_space_name(types_.space(fn_->type_of(p)))) +
+                              " memory has no integer value on Vulkan");
+      define(inst, un(SpvOp::OpConvertPtrToU, type(inst.type), value(inst, p)));
+      return;
+    }
+    case Op::Extract: {
+      define(inst, extract(type(inst.type), value(inst, inst.operands[0]),
+                           static_cast<uint32_t>(inst.imm)));
+      return;
+    }
+    case Op::Insert: {
+      Id r = mod_.next_id();
+      code().op_composite_insert(type(inst.type), r, value(inst, inst.operands[1]),
+                                 value(inst, inst.operands[0]),
+                                 std::vector<uint32_t>{static_cast<uint32_t>(inst.imm)});
+      define(inst, r);
+      return;
+    }
+    case Op::Construct: {
+      std::vector<Id> parts;
+      for (ir::ValueId v : inst.operands) parts.push_back(value(inst, v));
+      Id r = mod_.next_id();
+      code().op_composite_construct(type(inst.type), r, parts);
+      define(inst, r);
+      return;
+    }
+    case Op::Shuffle: {
+      // swizzle: result lane k takes source lane (imm >> 4k) & 0xf.
+      Id v = value(inst, inst.operands[0]);
+      uint32_t lanes = types_.lanes(inst.type);
+      if (lanes == 1) return define(inst, extract(type(inst.type), v, inst.imm & 0xf));
+      std::vector<uint32_t> comps;
+      for (uint32_t k = 0; k < lanes; ++k) comps.push_back((inst.imm >> (4 * k)) & 0xf);
+      Id r = mod_.next_id();
+      code().op_vector_shuffle(type(inst.type), r, v, v, comps);
+      define(inst, r);
+      return;
+    }
+    default:
+      GPUC_UNREACHABLE("lower_memory");
+  }
+}
+
+// ===== atomics
+// ===========================================================================================
+
+void Lowering::lower_atomic(const ir::Inst& inst) {
+  ir::ValueId p = inst.operands[0];
+  ir::AddressSpace as = types_.space(fn_->type_of(p));
+  Id ptr = pointer_for_access(inst, p);
+  Shape s = shape(inst.type);
+  Id t = type(inst.type);
+  // CUDA atomics are relaxed; the scope is the memory's: device for global, workgroup for shared.
+  Id sc = scope(as == ir::AddressSpace::Shared ? spv::Scope::Workgroup : spv::Scope::Device);
+  Id relaxed = semantics(MS::MaskNone);
+  if (s.kind == Shape::Int && s.width == 64) mod_.require_capability(spv::Capability::Int64Atomics);
+  Id v = value(inst, inst.operands[1]);
+  bool f = s.kind == Shape::Float, sg = s.is_signed;
+  auto rmw = [&](SpvOp op) {
+    Id r = mod_.next_id();
+    code().op_atomic_rmw(op, t, r, ptr, sc, relaxed, v);
+    return r;
+  };
+  Id r = 0;
+  switch (inst.op) {
+    case Op::AtomicAdd:
+      if (f) {
+        // SPV_EXT_shader_atomic_float_add (devices: shaderBufferFloat32AtomicAdd et al.).
+        mod_.require_extension("SPV_EXT_shader_atomic_float_add");
+        mod_.require_capability(s.width == 64 ? spv::Capability::AtomicFloat64AddEXT
+                                              : spv::Capability::AtomicFloat32AddEXT);
+        r = rmw(SpvOp::OpAtomicFAddEXT);
+      } else {
+        r = rmw(SpvOp::OpAtomicIAdd);
+      }
+      break;
+    case Op::AtomicSub:
+      r = rmw(SpvOp::OpAtomicISub);
+      break;
+    case Op::AtomicMin:
+      r = rmw(sg ? SpvOp::OpAtomicSMin : SpvOp::OpAtomicUMin);
+      break;
+    case Op::AtomicMax:
+      r = rmw(sg ? SpvOp::OpAtomicSMax : SpvOp::OpAtomicUMax);
+      break;
+    case Op::AtomicAnd:
+      r = rmw(SpvOp::OpAtomicAnd);
+      break;
+    case Op::AtomicOr:
+      r = rmw(SpvOp::OpAtomicOr);
+      break;
+    case Op::AtomicXor:
+      r = rmw(SpvOp::OpAtomicXor);
+      break;
+    case Op::AtomicExch:
+      r = rmw(SpvOp::OpAtomicExchange);
+      break;
+    case Op::AtomicCas: {
+      // atomic.cas %p, %compare, %value; OpAtomicCompareExchange takes Value then Comparator.
+      r = mod_.next_id();
+      code().op_atomic_compare_exchange(t, r, ptr, sc, relaxed, relaxed,
+                                        value(inst, inst.operands[2]), v);
+      break;
+    }
+    case Op::AtomicInc: {
+      // CUDA atomicInc: old = *p; *p = (old >= v) ? 0 : old + 1. SPIR-V's OpAtomicIIncrement has
+      // no wrap bound, so: a compare-exchange loop (a loop construct, §2.11).
+      Id boolt = mod_.get_or_declare_bool_type();
+      Id header = mod_.next_id(), body = mod_.next_id(), cont = mod_.next_id(),
+         merge = mod_.next_id();
+      code().op_branch(header);
+      new_block(header);
+      code().op_loop_merge(merge, cont, spv::LoopControlMask::MaskNone);
+      code().op_branch(body);
+      new_block(body);
+      Id old = mod_.next_id();
+      code().op_atomic_load(t, old, ptr, sc, relaxed);
+      Id wrap = bin(SpvOp::OpUGreaterThanEqual, boolt, old, v);
+      Id next = sel(t, wrap, iconst(s, 0), bin(SpvOp::OpIAdd, t, old, iconst(s, 1)));
+      r = mod_.next_id();
+      code().op_atomic_compare_exchange(t, r, ptr, sc, relaxed, relaxed, next, old);
+      Id done = bin(SpvOp::OpIEqual, boolt, r, old);
+      code().op_branch(cont);
+      new_block(cont);
+      code().op_branch_conditional(done, merge, header);
+      new_block(merge);
+      break;
+    }
+    default:
+      GPUC_UNREACHABLE("lower_atomic");
+  }
+  define(inst, r);
+}
+
+// ===== subgroup (warp) ops
+// ===============================================================================
+
+void Lowering::lower_subgroup(const ir::Inst& inst) {
+  mod_.require_capability(spv::Capability::GroupNonUniform);
+  Id sub = scope(spv::Scope::Subgroup);
+  Id u32 = mod_.get_or_declare_int_type(32, false);
+  Id boolt = mod_.get_or_declare_bool_type();
+  Shape u32s{Shape::Int, 32, false, 1};
+  auto load_builtin = [&](spv::BuiltIn b) {
+    Id r = mod_.next_id();
+    code().op_load(u32, r, builtin(b));
+    return r;
+  };
+  auto ballot = [&](Id pred) {
+    mod_.require_capability(spv::Capability::GroupNonUniformBallot);
+    Id v4 = mod_.get_or_declare_vector_type(u32, 4);
+    Id b = mod_.next_id();
+    code().op_group_ballot(v4, b, sub, pred);
+    return extract(u32, b, 0);  // ABI: the low 32 lanes (CUDA's mask width)
+  };
+  switch (inst.op) {
+    case Op::ShflIdx:
+    case Op::ShflXor:
+    case Op::ShflUp:
+    case Op::ShflDown: {
+      Id t = type(inst.type);
+      Id v = value(inst, inst.operands[0]);
+      Id lane = value(inst, inst.operands[1]);
+      Id size = load_builtin(spv::BuiltIn::SubgroupSize);
+      Id r = mod_.next_id();
+      if (inst.op == Op::ShflIdx) {
+        // CUDA reads lane (srcLane mod width); subgroup sizes are powers of two.
+        mod_.require_capability(spv::Capability::GroupNonUniformShuffle);
+        Id mask = bin(spv::Op::OpISub, u32, size, iconst(u32s, 1));
+        Id src = bin(spv::Op::OpBitwiseAnd, u32, lane, mask);
+        code().op_group_shuffle(spv::Op::OpGroupNonUniformShuffle, t, r, sub, v, src);
+        return define(inst, r);
+      }
+      // Out-of-range source lanes return the caller's own value, as CUDA does (SPIR-V leaves the
+      // shuffled value undefined there).
+      Id me = load_builtin(spv::BuiltIn::SubgroupLocalInvocationId);
+      Id in_range;
+      if (inst.op == Op::ShflXor) {
+        mod_.require_capability(spv::Capability::GroupNonUniformShuffle);
+        code().op_group_shuffle(spv::Op::OpGroupNonUniformShuffleXor, t, r, sub, v, lane);
+        in_range =
+            bin(spv::Op::OpULessThan, boolt, bin(spv::Op::OpBitwiseXor, u32, me, lane), size);
+      } else if (inst.op == Op::ShflUp) {
+        mod_.require_capability(spv::Capability::GroupNonUniformShuffleRelative);
+        code().op_group_shuffle(spv::Op::OpGroupNonUniformShuffleUp, t, r, sub, v, lane);
+        in_range = bin(spv::Op::OpUGreaterThanEqual, boolt, me, lane);
+      } else {
+        mod_.require_capability(spv::Capability::GroupNonUniformShuffleRelative);
+        code().op_group_shuffle(spv::Op::OpGroupNonUniformShuffleDown, t, r, sub, v, lane);
+        in_range = bin(spv::Op::OpULessThan, boolt, bin(spv::Op::OpIAdd, u32, me, lane), size);
+      }
+      return define(inst, sel(t, in_range, r, v));
+    }
+    case Op::Ballot:
+      return define(inst, ballot(value(inst, inst.operands[0])));
+    case Op::ActiveMask:
+      return define(inst, ballot(mod_.get_or_declare_bool_constant(true)));
+    case Op::VoteAll:
+    case Op::VoteAny: {
+      mod_.require_capability(spv::Capability::GroupNonUniformVote);
+      Id r = mod_.next_id();
+      code().op_group_vote(
+          inst.op == Op::VoteAll ? spv::Op::OpGroupNonUniformAll : spv::Op::OpGroupNonUniformAny,
+          boolt, r, sub, value(inst, inst.operands[0]));
+      return define(inst, r);
+    }
+    default:
+      GPUC_UNREACHABLE("lower_subgroup");
+  }
+}
+
+// ===== calls
+// ===============================================================================================
+
+void Lowering::lower_call(const ir::Inst& inst) {
+  info_->calls.insert(inst.symbol);
+  std::vector<Id> args;
+  for (ir::ValueId a : inst.operands) {
+    if (is_logical(a)) {
+      // Without variable pointers a pointer argument must be a memory object declaration.
+      const LogicalPtr& lp = *logical_[a.index];
+      if (!lp.indices.empty())
+        unsupported(inst,
+                    "passing a pointer to an element of shared or local memory to a "
+                    "device function is not supported unless the call is inlined");
+      args.push_back(lp.root);
+    } else {
+      args.push_back(value(inst, a));
+    }
+  }
+  Id r = mod_.next_id();
+  code().op_function_call(type(inst.type), r, fns_[inst.symbol].id, args);
+  if (inst.result.valid()) define(inst, r);
+}
+
+}  // namespace gpuc::spirv
