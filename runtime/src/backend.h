@@ -1,0 +1,112 @@
+// The interface each driver backend (CUDA, Vulkan) implements behind the public runtime API.
+//
+// Ownership: public handles hold a shared_ptr to the DeviceImpl plus one to their object, so a
+// device outlives every object made on it. Objects hold a raw DeviceImpl*. Streams keep the
+// buffers and modules their queued work uses alive (KeepAlive) until that work completes, and a
+// DeviceImpl waits for all its streams before it is destroyed.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gpuc/runtime/runtime.h"
+
+namespace gpuc::rt::detail {
+
+class BufferImpl {
+ public:
+  virtual ~BufferImpl() = default;
+  size_t size = 0;
+  uint64_t address = 0;  // device address
+  DeviceImpl* device = nullptr;
+};
+
+class ModuleImpl {
+ public:
+  virtual ~ModuleImpl() = default;
+  ir::ModuleReflection reflection;
+  DeviceImpl* device = nullptr;
+};
+
+class EventImpl {
+ public:
+  virtual ~EventImpl() = default;
+  DeviceImpl* device = nullptr;
+  bool recorded = false;
+};
+
+// Objects a queued command uses, released when it completes.
+using KeepAlive = std::vector<std::shared_ptr<void>>;
+
+// Validated launch: the kernel, shapes within limits, the parameter block assembled.
+struct LaunchRequest {
+  const ModuleImpl* module = nullptr;
+  uint32_t kernel = 0;  // index into module->reflection.kernels
+  Dim3 grid, block;
+  std::vector<char> params;  // param_block_size bytes, the layout of the reflection
+};
+
+class StreamImpl {
+ public:
+  virtual ~StreamImpl() = default;
+  // Ranges are checked by the caller.
+  virtual Status upload(BufferImpl& dst, size_t offset, const void* src, size_t bytes,
+                        KeepAlive keep) = 0;
+  virtual Status download(BufferImpl& src, size_t offset, void* dst, size_t bytes,
+                          KeepAlive keep) = 0;
+  // pattern_size is 1, 2, 4 or 8; offset and bytes are multiples of it.
+  virtual Status fill(BufferImpl& dst, size_t offset, size_t bytes, const void* pattern,
+                      size_t pattern_size, KeepAlive keep) = 0;
+  virtual Status copy(BufferImpl& src, size_t src_offset, BufferImpl& dst, size_t dst_offset,
+                      size_t bytes, KeepAlive keep) = 0;
+  virtual Status launch(const LaunchRequest& request, KeepAlive keep) = 0;
+  virtual Status record(EventImpl& event) = 0;
+  virtual Status flush() = 0;
+  virtual Status synchronize() = 0;
+  DeviceImpl* device = nullptr;
+};
+
+class DeviceImpl {
+ public:
+  virtual ~DeviceImpl() = default;
+  DeviceInfo info;
+
+  virtual Result<std::shared_ptr<BufferImpl>> alloc(size_t bytes) = 0;
+  // The artifact's target matches the backend (checked by the caller).
+  virtual Result<std::shared_ptr<ModuleImpl>> load(const Artifact& artifact) = 0;
+  virtual Result<std::shared_ptr<StreamImpl>> create_stream() = 0;
+  virtual Result<std::shared_ptr<EventImpl>> create_event() = 0;
+  // Both events recorded on this device.
+  virtual Result<float> elapsed_ms(EventImpl& start, EventImpl& end) = 0;
+  // Synchronous host<->buffer copies (after all queued work). Defaults use the default stream.
+  virtual Status write_now(BufferImpl& dst, size_t offset, const void* src, size_t bytes);
+  virtual Status read_now(BufferImpl& src, size_t offset, void* dst, size_t bytes);
+  // Waits for every stream.
+  Status synchronize_all();
+
+  std::shared_ptr<StreamImpl> default_stream;
+  // Streams made by create_stream (weak: a stream dies with its last handle).
+  std::vector<std::weak_ptr<StreamImpl>> streams;
+  std::mutex streams_mutex;
+
+  // Validation (Vulkan).
+  bool validation_active = false;
+  std::vector<std::string> validation_messages;
+  std::mutex validation_mutex;
+
+  void warn(const std::string& message) const;
+  std::function<void(const std::string&)> on_warning;
+};
+
+// Backend entry points (cuda_device.cpp, vulkan_device.cpp).
+void enumerate_cuda(DeviceList& list);
+void enumerate_vulkan(DeviceList& list);
+Result<std::shared_ptr<DeviceImpl>> open_cuda(uint32_t index, const DeviceOptions& options);
+Result<std::shared_ptr<DeviceImpl>> open_vulkan(uint32_t index, const DeviceOptions& options);
+
+// Formats a byte count for messages ("1.5 GiB (1610612736 bytes)").
+std::string format_bytes(uint64_t bytes);
+
+}  // namespace gpuc::rt::detail

@@ -1,0 +1,627 @@
+// The public runtime API: device selection, range-checked buffer operations, module loading and
+// launch argument checking against reflection, dispatched to the CUDA or Vulkan backend.
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "backend.h"
+
+namespace gpuc::rt {
+
+using detail::DeviceImpl;
+
+const char* backend_name(Backend b) {
+  return b == Backend::Cuda ? "cuda" : "vulkan";
+}
+
+ArtifactTarget backend_target(Backend b) {
+  return b == Backend::Cuda ? ArtifactTarget::Cuda : ArtifactTarget::Vulkan;
+}
+
+namespace detail {
+
+std::string format_bytes(uint64_t bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 6) {
+    v /= 1024.0;
+    ++u;
+  }
+  if (u == 0) return std::to_string(bytes) + " bytes";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f %s (%" PRIu64 " bytes)", v, units[u], bytes);
+  return buf;
+}
+
+void DeviceImpl::warn(const std::string& message) const {
+  if (on_warning)
+    on_warning(message);
+  else
+    std::cerr << "gpuc: warning: " << message << "\n";
+}
+
+Status DeviceImpl::synchronize_all() {
+  Status first;
+  auto note = [&](Status s) {
+    if (!s && first) first = std::move(s);
+  };
+  if (default_stream) note(default_stream->synchronize());
+  std::vector<std::shared_ptr<StreamImpl>> live;
+  {
+    std::lock_guard<std::mutex> lock(streams_mutex);
+    for (auto& w : streams)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    std::erase_if(streams, [](const std::weak_ptr<StreamImpl>& w) { return w.expired(); });
+  }
+  for (auto& s : live) note(s->synchronize());
+  return first;
+}
+
+Status DeviceImpl::write_now(BufferImpl& dst, size_t offset, const void* src, size_t bytes) {
+  Status s = synchronize_all();
+  if (!s) return s;
+  s = default_stream->upload(dst, offset, src, bytes, {});
+  if (!s) return s;
+  return default_stream->synchronize();
+}
+
+Status DeviceImpl::read_now(BufferImpl& src, size_t offset, void* dst, size_t bytes) {
+  Status s = synchronize_all();
+  if (!s) return s;
+  s = default_stream->download(src, offset, dst, bytes, {});
+  if (!s) return s;
+  return default_stream->synchronize();
+}
+
+}  // namespace detail
+
+// --- devices -------------------------------------------------------------------------------------
+
+DeviceList enumerate_devices() {
+  DeviceList list;
+  detail::enumerate_cuda(list);
+  detail::enumerate_vulkan(list);
+  return list;
+}
+
+namespace {
+
+int vulkan_type_rank(const std::string& type) {
+  if (type == "discrete") return 4;
+  if (type == "integrated") return 3;
+  if (type == "virtual") return 2;
+  if (type == "cpu") return 1;
+  return 0;
+}
+
+const DeviceInfo* best_of(const DeviceList& list, Backend backend) {
+  const DeviceInfo* best = nullptr;
+  for (const DeviceInfo& d : list.devices) {
+    if (d.backend != backend || !d.usable) continue;
+    if (!best) {
+      best = &d;
+      continue;
+    }
+    if (backend == Backend::Cuda) continue;  // CUDA: device 0 (the driver's order)
+    int a = vulkan_type_rank(d.device_type), b = vulkan_type_rank(best->device_type);
+    if (a > b || (a == b && d.memory_bytes > best->memory_bytes)) best = &d;
+  }
+  return best;
+}
+
+std::string list_notes(const DeviceList& list) {
+  std::string s;
+  for (const std::string& n : list.notes) s += "\n  " + n;
+  for (const DeviceInfo& d : list.devices)
+    if (!d.usable)
+      s += "\n  " + std::string(backend_name(d.backend)) + ":" + std::to_string(d.index) + " (" +
+           d.name + "): " + d.unusable_reason;
+  return s;
+}
+
+}  // namespace
+
+const DeviceInfo* pick_auto_device(const DeviceList& list) {
+  if (const DeviceInfo* cuda = best_of(list, Backend::Cuda)) return cuda;
+  return best_of(list, Backend::Vulkan);
+}
+
+Result<Device> Device::open(Backend backend, uint32_t index, DeviceOptions options) {
+  Result<std::shared_ptr<DeviceImpl>> impl = backend == Backend::Cuda
+                                                 ? detail::open_cuda(index, options)
+                                                 : detail::open_vulkan(index, options);
+  if (!impl) return impl.error();
+  Device d;
+  d.impl_ = std::move(*impl);
+  return d;
+}
+
+Result<Device> Device::open(const std::string& spec_in, DeviceOptions options) {
+  std::string spec = spec_in;
+  if (spec == "auto") {
+    const char* env = std::getenv("GPUC_DEVICE");
+    if (env && *env) spec = env;
+  }
+  if (spec == "auto" || spec == "cuda" || spec == "vulkan") {
+    DeviceList list;
+    if (spec != "vulkan") detail::enumerate_cuda(list);
+    if (spec != "cuda") detail::enumerate_vulkan(list);
+    const DeviceInfo* pick = spec == "auto"   ? pick_auto_device(list)
+                             : spec == "cuda" ? best_of(list, Backend::Cuda)
+                                              : best_of(list, Backend::Vulkan);
+    if (!pick)
+      return make_error("no usable " + (spec == "auto" ? std::string("GPU") : spec) +
+                        " device found" + list_notes(list));
+    return open(pick->backend, pick->index, std::move(options));
+  }
+  size_t colon = spec.find(':');
+  std::string name = spec.substr(0, colon);
+  if (colon != std::string::npos && (name == "cuda" || name == "vulkan")) {
+    std::string num = spec.substr(colon + 1);
+    bool digits = !num.empty() && num.size() < 6 &&
+                  std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits)
+      return open(name == "cuda" ? Backend::Cuda : Backend::Vulkan,
+                  static_cast<uint32_t>(std::stoul(num)), std::move(options));
+  }
+  return make_error("bad device '" + spec + "': expected auto, cuda, vulkan, cuda:N or vulkan:N");
+}
+
+const DeviceInfo& Device::info() const {
+  GPUC_ASSERT(impl_, "Device::info() on an empty Device");
+  return impl_->info;
+}
+
+Result<Buffer> Device::alloc(size_t bytes) {
+  if (!impl_) return make_error("alloc on an empty Device");
+  if (bytes == 0) return make_error("cannot allocate a 0-byte buffer");
+  Result<std::shared_ptr<detail::BufferImpl>> b = impl_->alloc(bytes);
+  if (!b) return b.error();
+  Buffer buf;
+  buf.device_ = impl_;
+  buf.impl_ = std::move(*b);
+  return buf;
+}
+
+Result<Module> Device::load(const Artifact& artifact) {
+  if (!impl_) return make_error("load on an empty Device");
+  ArtifactTarget want = backend_target(backend());
+  if (artifact.target != want)
+    return make_error(std::string("cannot load a ") + artifact_target_name(artifact.target) +
+                      " artifact (" + artifact_extension(artifact.target) + ") on " +
+                      backend_name(backend()) + " device '" + info().name + "': it needs a " +
+                      artifact_target_name(want) + " artifact (" + artifact_extension(want) + ")");
+  Status checked = check_artifact(artifact);
+  if (!checked) return checked.error();
+  Result<std::shared_ptr<detail::ModuleImpl>> m = impl_->load(artifact);
+  if (!m) return m.error();
+  Module mod;
+  mod.device_ = impl_;
+  mod.impl_ = std::move(*m);
+  return mod;
+}
+
+Result<Module> Device::load(const Bundle& bundle) {
+  if (!impl_) return make_error("load on an empty Device");
+  ArtifactTarget want = backend_target(backend());
+  const Artifact* a = bundle.find(want);
+  if (!a) {
+    std::string have;
+    for (const Artifact& x : bundle.artifacts)
+      have += std::string(have.empty() ? "" : ", ") + artifact_target_name(x.target);
+    return make_error(std::string("the bundle has no ") + artifact_target_name(want) +
+                      " artifact for " + backend_name(backend()) + " device '" + info().name +
+                      "' (it holds: " + (have.empty() ? "nothing" : have) + ")");
+  }
+  return load(*a);
+}
+
+Result<Module> Device::load_file(const std::string& path) {
+  Result<Bundle> b = load_artifact_file(path);
+  if (!b) return b.error();
+  Result<Module> m = load(*b);
+  if (!m) return make_error("'" + path + "': " + m.error().message);
+  return m;
+}
+
+Stream Device::stream() {
+  Stream s;
+  if (!impl_) return s;
+  s.device_ = impl_;
+  s.impl_ = impl_->default_stream;
+  return s;
+}
+
+Result<Stream> Device::create_stream() {
+  if (!impl_) return make_error("create_stream on an empty Device");
+  Result<std::shared_ptr<detail::StreamImpl>> s = impl_->create_stream();
+  if (!s) return s.error();
+  {
+    std::lock_guard<std::mutex> lock(impl_->streams_mutex);
+    impl_->streams.push_back(*s);
+  }
+  Stream out;
+  out.device_ = impl_;
+  out.impl_ = std::move(*s);
+  return out;
+}
+
+Result<Event> Device::create_event() {
+  if (!impl_) return make_error("create_event on an empty Device");
+  Result<std::shared_ptr<detail::EventImpl>> e = impl_->create_event();
+  if (!e) return e.error();
+  Event out;
+  out.device_ = impl_;
+  out.impl_ = std::move(*e);
+  return out;
+}
+
+Status Device::synchronize() {
+  if (!impl_) return make_error("synchronize on an empty Device");
+  return impl_->synchronize_all();
+}
+
+bool Device::validation_enabled() const {
+  return impl_ && impl_->validation_active;
+}
+
+std::vector<std::string> Device::validation_messages() const {
+  if (!impl_) return {};
+  std::lock_guard<std::mutex> lock(impl_->validation_mutex);
+  return impl_->validation_messages;
+}
+
+void Device::clear_validation_messages() {
+  if (!impl_) return;
+  std::lock_guard<std::mutex> lock(impl_->validation_mutex);
+  impl_->validation_messages.clear();
+}
+
+// --- buffers -------------------------------------------------------------------------------------
+
+namespace {
+
+Status check_range(const char* what, size_t offset, size_t bytes, size_t size) {
+  if (offset > size || bytes > size - offset)
+    return make_error(std::string(what) + " of " + std::to_string(bytes) + " bytes at offset " +
+                      std::to_string(offset) + " does not fit the " + std::to_string(size) +
+                      "-byte buffer");
+  return {};
+}
+
+Status check_fill(size_t pattern_size, size_t offset, size_t* bytes, size_t size) {
+  if (pattern_size != 1 && pattern_size != 2 && pattern_size != 4 && pattern_size != 8)
+    return make_error("fill pattern must be 1, 2, 4 or 8 bytes, not " +
+                      std::to_string(pattern_size));
+  if (*bytes == SIZE_MAX) *bytes = offset <= size ? size - offset : 0;
+  Status r = check_range("fill", offset, *bytes, size);
+  if (!r) return r;
+  if (offset % pattern_size != 0 || *bytes % pattern_size != 0)
+    return make_error("fill of " + std::to_string(*bytes) + " bytes at offset " +
+                      std::to_string(offset) + " is not a whole number of " +
+                      std::to_string(pattern_size) + "-byte patterns");
+  return {};
+}
+
+}  // namespace
+
+size_t Buffer::size() const {
+  return impl_ ? impl_->size : 0;
+}
+uint64_t Buffer::device_address() const {
+  return impl_ ? impl_->address : 0;
+}
+Backend Buffer::backend() const {
+  GPUC_ASSERT(impl_, "Buffer::backend() on an empty Buffer");
+  return device_->info.backend;
+}
+
+Status Buffer::upload(const void* data, size_t bytes, size_t offset) {
+  if (!impl_) return make_error("upload to an empty Buffer");
+  Status r = check_range("upload", offset, bytes, impl_->size);
+  if (!r || bytes == 0) return r;
+  return device_->write_now(*impl_, offset, data, bytes);
+}
+
+Status Buffer::download(void* data, size_t bytes, size_t offset) const {
+  if (!impl_) return make_error("download from an empty Buffer");
+  Status r = check_range("download", offset, bytes, impl_->size);
+  if (!r || bytes == 0) return r;
+  return device_->read_now(*impl_, offset, data, bytes);
+}
+
+Status Buffer::fill(const void* pattern, size_t pattern_size, size_t offset, size_t bytes) {
+  if (!impl_) return make_error("fill of an empty Buffer");
+  Status r = check_fill(pattern_size, offset, &bytes, impl_->size);
+  if (!r || bytes == 0) return r;
+  Status s = device_->synchronize_all();
+  if (!s) return s;
+  s = device_->default_stream->fill(*impl_, offset, bytes, pattern, pattern_size, {});
+  if (!s) return s;
+  return device_->default_stream->synchronize();
+}
+
+Status Buffer::copy_from(const Buffer& src, size_t bytes, size_t src_offset, size_t dst_offset) {
+  if (!impl_ || !src.impl_) return make_error("copy with an empty Buffer");
+  if (src.device_ != device_) return make_error("copy between buffers of different devices");
+  Status r = check_range("copy source", src_offset, bytes, src.impl_->size);
+  if (!r) return r;
+  r = check_range("copy destination", dst_offset, bytes, impl_->size);
+  if (!r || bytes == 0) return r;
+  Status s = device_->synchronize_all();
+  if (!s) return s;
+  s = device_->default_stream->copy(*src.impl_, src_offset, *impl_, dst_offset, bytes, {});
+  if (!s) return s;
+  return device_->default_stream->synchronize();
+}
+
+void Buffer::reset() {
+  impl_.reset();
+  device_.reset();
+}
+
+// --- arguments, modules, kernels -----------------------------------------------------------------
+
+Arg::Arg(const Buffer& buffer, uint64_t byte_offset) : kind_(Kind::Pointer), bytes_(8, '\0') {
+  uint64_t address = buffer.device_address() + byte_offset;
+  std::memcpy(bytes_.data(), &address, 8);
+  // An empty buffer or an offset past the end is reported at launch, naming the parameter.
+  buffer_ = buffer.impl_;
+  offset_ = byte_offset;
+  from_buffer_ = true;
+}
+
+Arg Arg::address(uint64_t device_address) {
+  Arg a;
+  a.kind_ = Kind::Pointer;
+  a.bytes_.assign(8, '\0');
+  std::memcpy(a.bytes_.data(), &device_address, 8);
+  return a;
+}
+
+Arg Arg::bytes(const void* data, size_t size) {
+  Arg a;
+  a.kind_ = Kind::Value;
+  a.bytes_.assign(static_cast<const char*>(data), size);
+  return a;
+}
+
+Result<Kernel> Module::kernel(const std::string& name) const {
+  if (!impl_) return make_error("kernel lookup in an empty Module");
+  const auto& ks = impl_->reflection.kernels;
+  for (uint32_t i = 0; i < ks.size(); ++i) {
+    if (ks[i].name == name) {
+      Kernel k;
+      k.device_ = device_;
+      k.impl_ = impl_;
+      k.index_ = i;
+      return k;
+    }
+  }
+  std::string avail;
+  for (const auto& k : ks) avail += std::string(avail.empty() ? "" : ", ") + k.name;
+  return make_error("no kernel named '" + name +
+                    "' in the module (available: " + (avail.empty() ? "none" : avail) + ")");
+}
+
+std::vector<std::string> Module::kernel_names() const {
+  std::vector<std::string> names;
+  if (impl_)
+    for (const auto& k : impl_->reflection.kernels) names.push_back(k.name);
+  return names;
+}
+
+const ir::ModuleReflection& Module::reflection() const {
+  GPUC_ASSERT(impl_, "Module::reflection() on an empty Module");
+  return impl_->reflection;
+}
+
+const ir::KernelReflection& Kernel::reflection() const {
+  GPUC_ASSERT(impl_, "Kernel::reflection() on an empty Kernel");
+  return impl_->reflection.kernels[index_];
+}
+
+// --- streams -------------------------------------------------------------------------------------
+
+namespace {
+
+std::string a_bytes(size_t n) {
+  std::string s = std::to_string(n);
+  bool an = s[0] == '8' || s == "11" || s == "18";
+  return std::string(an ? "an " : "a ") + s + "-byte value";
+}
+
+std::string dims(Dim3 d) {
+  return "(" + std::to_string(d.x) + ", " + std::to_string(d.y) + ", " + std::to_string(d.z) + ")";
+}
+
+// Checks a launch against the device limits and the kernel's reflection; assembles the
+// parameter block (ABI: each parameter at its reflected offset, param_block_size bytes).
+Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3 grid, Dim3 block,
+                      std::span<const Arg> args, detail::LaunchRequest& req,
+                      detail::KeepAlive& keep) {
+  std::string who = "kernel '" + k.name + "': ";
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0)
+    return make_error(who + "grid " + dims(grid) + " has a zero dimension");
+  if (block.x == 0 || block.y == 0 || block.z == 0)
+    return make_error(who + "block " + dims(block) + " has a zero dimension");
+  for (int i = 0; i < 3; ++i) {
+    uint32_t g = i == 0 ? grid.x : i == 1 ? grid.y : grid.z;
+    uint32_t b = i == 0 ? block.x : i == 1 ? block.y : block.z;
+    const char* axis = i == 0 ? "x" : i == 1 ? "y" : "z";
+    if (g > dev.max_grid_dims[i])
+      return make_error(who + "grid " + dims(grid) + ": " + axis + " exceeds the device limit " +
+                        std::to_string(dev.max_grid_dims[i]));
+    if (b > dev.max_block_dims[i])
+      return make_error(who + "block " + dims(block) + ": " + axis + " exceeds the device limit " +
+                        std::to_string(dev.max_block_dims[i]));
+  }
+  if (block.count() > dev.max_threads_per_block)
+    return make_error(who + "block " + dims(block) + " has " + std::to_string(block.count()) +
+                      " threads, more than the device's limit of " +
+                      std::to_string(dev.max_threads_per_block) + " per block");
+  if (k.fixed_block[0] != 0 &&
+      (block.x != k.fixed_block[0] || block.y != k.fixed_block[1] || block.z != k.fixed_block[2]))
+    return make_error(who + "block " + dims(block) + " does not match the kernel's fixed block (" +
+                      std::to_string(k.fixed_block[0]) + ", " + std::to_string(k.fixed_block[1]) +
+                      ", " + std::to_string(k.fixed_block[2]) + ")");
+  if (k.max_block_threads != 0 && block.count() > k.max_block_threads)
+    return make_error(who + "block " + dims(block) + " has " + std::to_string(block.count()) +
+                      " threads, more than the kernel's __launch_bounds__ of " +
+                      std::to_string(k.max_block_threads));
+  if (k.static_shared_bytes > dev.max_shared_bytes)
+    return make_error(who + "uses " + std::to_string(k.static_shared_bytes) +
+                      " bytes of shared memory, more than the device's " +
+                      std::to_string(dev.max_shared_bytes));
+  if (args.size() != k.params.size()) {
+    std::string names;
+    for (const auto& p : k.params) names += std::string(names.empty() ? "" : ", ") + p.name;
+    return make_error(who + "expects " + std::to_string(k.params.size()) + " argument" +
+                      (k.params.size() == 1 ? "" : "s") + " (" + names + "), got " +
+                      std::to_string(args.size()));
+  }
+  req.params.assign(k.param_block_size, 0);
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ir::ParamReflection& p = k.params[i];
+    const Arg& a = args[i];
+    std::string arg = who + "argument " + std::to_string(i) + " ('" + p.name + "') ";
+    bool want_ptr = p.kind == ir::ParamKind::Pointer;
+    if (want_ptr && a.kind() != Arg::Kind::Pointer)
+      return make_error(arg + "expects a pointer (" + p.type + "), got " + a_bytes(a.size()));
+    if (!want_ptr && a.kind() == Arg::Kind::Pointer)
+      return make_error(arg + "expects " + a_bytes(p.size) + " (" + p.type + "), got a pointer");
+    if (a.size() != p.size)
+      return make_error(arg + "expects " + a_bytes(p.size) + " (" + p.type + "), got " +
+                        a_bytes(a.size()));
+    if (static_cast<uint64_t>(p.offset) + p.size > req.params.size())
+      return make_error(arg + "lies outside the kernel's parameter block (corrupt reflection)");
+    std::memcpy(req.params.data() + p.offset, a.data(), a.size());
+  }
+  return {};
+}
+
+}  // namespace
+
+Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<const Arg> args) {
+  if (!impl_) return make_error("launch on an empty Stream");
+  if (!kernel.impl_) return make_error("launch of an empty Kernel");
+  const ir::KernelReflection& k = kernel.reflection();
+  if (kernel.device_ != device_)
+    return make_error("kernel '" + k.name + "' was loaded on another device than this stream's");
+  detail::LaunchRequest req;
+  req.module = kernel.impl_.get();
+  req.kernel = kernel.index_;
+  req.grid = grid;
+  req.block = block;
+  detail::KeepAlive keep;
+  keep.push_back(kernel.impl_);
+  Status s = prepare_launch(device_->info, k, grid, block, args, req, keep);
+  if (!s) return s;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const Arg& a = args[i];
+    if (!a.from_buffer_) continue;
+    std::string arg =
+        "kernel '" + k.name + "': argument " + std::to_string(i) + " ('" + k.params[i].name + "') ";
+    if (!a.buffer_) return make_error(arg + "is an empty Buffer");
+    if (a.offset_ > a.buffer_->size)
+      return make_error(arg + "points " + std::to_string(a.offset_) + " bytes into a " +
+                        std::to_string(a.buffer_->size) + "-byte buffer");
+    if (a.buffer_->device != device_.get())
+      return make_error("kernel '" + k.name + "': argument " + std::to_string(i) + " ('" +
+                        k.params[i].name + "') is a buffer of another device");
+    keep.push_back(a.buffer_);
+  }
+  return impl_->launch(req, std::move(keep));
+}
+
+Status launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::initializer_list<Arg> args) {
+  if (!kernel.impl_) return make_error("launch of an empty Kernel");
+  Stream s;
+  s.device_ = kernel.device_;
+  s.impl_ = kernel.device_->default_stream;
+  return s.launch(kernel, grid, block, args);
+}
+
+namespace {
+
+Status check_buffer(const std::shared_ptr<DeviceImpl>& device, const Buffer& b,
+                    const std::shared_ptr<detail::BufferImpl>& impl, const char* what) {
+  if (!impl) return make_error(std::string(what) + " with an empty Buffer");
+  if (impl->device != device.get())
+    return make_error(std::string(what) + " with a buffer of another device");
+  return {};
+}
+
+}  // namespace
+
+Status Stream::upload(Buffer& dst, const void* src, size_t bytes, size_t dst_offset) {
+  if (!impl_) return make_error("upload on an empty Stream");
+  Status s = check_buffer(device_, dst, dst.impl_, "upload");
+  if (!s) return s;
+  s = check_range("upload", dst_offset, bytes, dst.impl_->size);
+  if (!s || bytes == 0) return s;
+  return impl_->upload(*dst.impl_, dst_offset, src, bytes, {dst.impl_});
+}
+
+Status Stream::download(const Buffer& src, void* dst, size_t bytes, size_t src_offset) {
+  if (!impl_) return make_error("download on an empty Stream");
+  Status s = check_buffer(device_, src, src.impl_, "download");
+  if (!s) return s;
+  s = check_range("download", src_offset, bytes, src.impl_->size);
+  if (!s || bytes == 0) return s;
+  return impl_->download(*src.impl_, src_offset, dst, bytes, {src.impl_});
+}
+
+Status Stream::fill(Buffer& dst, const void* pattern, size_t pattern_size, size_t offset,
+                    size_t bytes) {
+  if (!impl_) return make_error("fill on an empty Stream");
+  Status s = check_buffer(device_, dst, dst.impl_, "fill");
+  if (!s) return s;
+  s = check_fill(pattern_size, offset, &bytes, dst.impl_->size);
+  if (!s || bytes == 0) return s;
+  return impl_->fill(*dst.impl_, offset, bytes, pattern, pattern_size, {dst.impl_});
+}
+
+Status Stream::copy(const Buffer& src, Buffer& dst, size_t bytes, size_t src_offset,
+                    size_t dst_offset) {
+  if (!impl_) return make_error("copy on an empty Stream");
+  Status s = check_buffer(device_, src, src.impl_, "copy");
+  if (!s) return s;
+  s = check_buffer(device_, dst, dst.impl_, "copy");
+  if (!s) return s;
+  s = check_range("copy source", src_offset, bytes, src.impl_->size);
+  if (!s) return s;
+  s = check_range("copy destination", dst_offset, bytes, dst.impl_->size);
+  if (!s || bytes == 0) return s;
+  return impl_->copy(*src.impl_, src_offset, *dst.impl_, dst_offset, bytes, {src.impl_, dst.impl_});
+}
+
+Status Stream::record(Event& event) {
+  if (!impl_) return make_error("record on an empty Stream");
+  if (!event.impl_) return make_error("record of an empty Event");
+  if (event.device_ != device_) return make_error("record of an event of another device");
+  return impl_->record(*event.impl_);
+}
+
+Status Stream::flush() {
+  if (!impl_) return make_error("flush on an empty Stream");
+  return impl_->flush();
+}
+
+Status Stream::synchronize() {
+  if (!impl_) return make_error("synchronize on an empty Stream");
+  return impl_->synchronize();
+}
+
+Result<float> elapsed_ms(const Event& start, const Event& end) {
+  if (!start.impl_ || !end.impl_) return make_error("elapsed_ms of an empty Event");
+  if (start.device_ != end.device_) return make_error("elapsed_ms of events of two devices");
+  if (!start.impl_->recorded || !end.impl_->recorded)
+    return make_error("elapsed_ms of an event that was never recorded");
+  return start.device_->elapsed_ms(*start.impl_, *end.impl_);
+}
+
+}  // namespace gpuc::rt
