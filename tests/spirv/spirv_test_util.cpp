@@ -45,6 +45,17 @@ std::vector<std::string> expected_errors(const fs::path& path) {
   return out;
 }
 
+bool targets_vulkan(const fs::path& path) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    auto pos = line.find("TARGETS:");
+    if (pos == std::string::npos) continue;
+    std::string rest = line.substr(pos + 8);
+    return rest.substr(0, rest.find('(')).find("vulkan") != std::string::npos;
+  }
+  return true;
+}
+
 std::vector<SpvInst> parse_words(const std::vector<uint32_t>& words) {
   std::vector<SpvInst> out;
   for (size_t i = 5; i < words.size();) {

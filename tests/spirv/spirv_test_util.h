@@ -28,6 +28,9 @@ Loaded load(const fs::path& path);
 // "; spirv-expect-error: TEXT" lines of a file: the compile must fail with these messages.
 std::vector<std::string> expected_errors(const fs::path& path);
 
+// False when the file's "TARGETS:" line (the corpus convention) leaves out vulkan.
+bool targets_vulkan(const fs::path& path);
+
 // One instruction of a SPIR-V module.
 struct SpvInst {
   uint32_t opcode = 0;

@@ -4,6 +4,8 @@
 
 #include <bit>
 #include <cstring>
+#include <functional>
+#include <memory>
 
 #include "gpuc/ir/literals.h"
 #include "gpuc/ir/printer.h"
@@ -330,9 +332,10 @@ Id Lowering::workgroup_size() {
   return workgroup_size_;
 }
 
-void Lowering::declare_function(uint32_t index) {
-  fns_[index].id = mod_.next_id();
-  if (options_.debug_names) mod_.debug_names().op_name(fns_[index].id, m_.functions[index]->name);
+bool Lowering::has_logical_params(const ir::Function& f) const {
+  for (const ir::Param& p : f.params)
+    if (types_.is_pointer(p.type) && types_.space(p.type) != ir::AddressSpace::Global) return true;
+  return false;
 }
 
 void Lowering::run() {
@@ -353,12 +356,19 @@ void Lowering::run() {
     first = false;
   }
 
-  fns_.resize(m_.functions.size());
-  for (uint32_t k = 0; k < m_.functions.size(); ++k) declare_function(k);
+  for (uint32_t k = 0; k < m_.functions.size(); ++k) {
+    FunctionInfo& fi = fns_.emplace_back();
+    fi.id = mod_.next_id();
+    fi.ir_index = k;
+  }
   FunctionInfo module_scope;
   info_ = &module_scope;
   declare_globals();
-  for (uint32_t k = 0; k < m_.functions.size(); ++k) lower_function(k);
+  // Plain versions first (a device function with shared/local pointer parameters exists only as
+  // specialisations, created by the calls that reach it), then specialisations until none is new.
+  for (uint32_t k = 0; k < m_.functions.size(); ++k)
+    if (!has_logical_params(*m_.functions[k])) lower_function(k);
+  for (size_t k = m_.functions.size(); k < fns_.size(); ++k) lower_function(k);
   for (uint32_t k = 0; k < m_.functions.size(); ++k)
     if (m_.functions[k]->is_kernel()) declare_entry_point(k);
 }
@@ -367,11 +377,10 @@ std::vector<uint32_t> Lowering::finish() const {
   return mod_.finalize(spirv_version_word(options_.vulkan));
 }
 
-void Lowering::collect_interface(uint32_t index, std::set<Id>& out,
-                                 std::set<uint32_t>& seen) const {
+void Lowering::collect_interface(size_t index, std::set<Id>& out, std::set<size_t>& seen) const {
   if (!seen.insert(index).second) return;
   out.insert(fns_[index].globals.begin(), fns_[index].globals.end());
-  for (uint32_t callee : fns_[index].calls) collect_interface(callee, out, seen);
+  for (size_t callee : fns_[index].calls) collect_interface(callee, out, seen);
 }
 
 void Lowering::declare_entry_point(uint32_t index) {
@@ -379,7 +388,7 @@ void Lowering::declare_entry_point(uint32_t index) {
   // §2.4 (5): since SPIR-V 1.4 the interface lists every module-scope variable the entry point's
   // static call tree references.
   std::set<Id> interface;
-  std::set<uint32_t> seen;
+  std::set<size_t> seen;
   collect_interface(index, interface, seen);
   std::vector<Id> list(interface.begin(), interface.end());
   mod_.entry_points().op_entry_point(spv::ExecutionModel::GLCompute, fns_[index].id, f.name, list);
@@ -393,44 +402,86 @@ void Lowering::declare_entry_point(uint32_t index) {
 // ===== functions
 // ===================================================================================
 
-void Lowering::lower_function(uint32_t index) {
-  const ir::Function& f = *m_.functions[index];
+void Lowering::lower_function(size_t info_index) {
+  info_ = &fns_[info_index];
+  const ir::Function& f = *m_.functions[info_->ir_index];
   fn_ = &f;
-  info_ = &fns_[index];
   values_.assign(f.value_capacity(), 0);
   logical_.assign(f.value_capacity(), std::nullopt);
   vars_.clear();
   body_.clear();
   loops_.clear();
+  if (options_.debug_names) mod_.debug_names().op_name(info_->id, f.name);
 
+  // Parameters: (SPIR-V type, what the OpFunctionParameter <id> becomes).
   Id ret = type(f.return_type);
   std::vector<Id> param_types;
-  Words header;
-  Encoder h(header);
-  if (!f.is_kernel()) {
-    for (const ir::Param& p : f.params) param_types.push_back(type(p.type));
-  }
-  Id fn_type = mod_.get_or_declare_function_type(ret, param_types);
-  h.op_function(ret, info_->id, spv::FunctionControlMask::MaskNone, fn_type);
+  std::vector<std::function<void(Id)>> bind;
   if (!f.is_kernel()) {
     for (size_t k = 0; k < f.params.size(); ++k) {
       const ir::Param& p = f.params[k];
-      Id id = mod_.next_id();
-      h.op_function_parameter(param_types[k], id);
-      if (options_.debug_names) mod_.debug_names().op_name(id, p.name);
-      if (types_.is_pointer(p.type)) {
-        ir::AddressSpace as = types_.space(p.type);
-        if (as == ir::AddressSpace::Global) {
-          // Vulkan: a PhysicalStorageBuffer pointer parameter is Restrict or Aliased.
-          mod_.annotations().op_decorate(
-              id, p.restrict ? spv::Decoration::Restrict : spv::Decoration::Aliased);
+      const std::optional<Binding>* b = info_->bindings.empty() ? nullptr : &info_->bindings[k];
+      if (b && b->has_value()) {
+        const Binding& bd = **b;
+        auto lp = std::make_shared<LogicalPtr>();
+        lp->sc = bd.sc;
+        lp->global = bd.global;
+        lp->root_type = bd.root_type;
+        lp->member = bd.member;
+        lp->indices.assign(bd.member.size(), 0);
+        if (bd.global >= 0) {
+          lp->root = global_vars_[bd.global];
+          info_->globals.insert(lp->root);
         } else {
-          logical_[p.value.index] = LogicalPtr{id, storage_class(as), {}};
-          continue;
+          param_types.push_back(bd.root_type);
+          bind.push_back([lp](Id id) { lp->root = id; });
         }
+        for (size_t i = 0; i < bd.member.size(); ++i) {
+          if (bd.member[i] != kDynamic) {
+            lp->indices[i] = i32c(static_cast<int32_t>(bd.member[i]));
+            continue;
+          }
+          param_types.push_back(mod_.get_or_declare_int_type(32, true));
+          bind.push_back([lp, i](Id id) { lp->indices[i] = id; });
+        }
+        ir::ValueId v = p.value;
+        // Runs after every parameter <id> of this pointer is bound.
+        bind.push_back([this, lp, v](Id) { logical_[v.index] = *lp; });
+        param_types.push_back(0);  // marker: no OpFunctionParameter
+        continue;
       }
-      values_[p.value.index] = id;
+      GPUC_ASSERT(!types_.is_pointer(p.type) || types_.space(p.type) == ir::AddressSpace::Global,
+                  "plain version of a function with a logical pointer parameter");
+      param_types.push_back(type(p.type));
+      bool psb = types_.is_pointer(p.type);
+      bool restrict = p.restrict;
+      std::string name = p.name;
+      ir::ValueId v = p.value;
+      bind.push_back([this, psb, restrict, name, v](Id id) {
+        if (options_.debug_names) mod_.debug_names().op_name(id, name);
+        // Vulkan: a PhysicalStorageBuffer pointer parameter is Restrict or Aliased.
+        if (psb)
+          mod_.annotations().op_decorate(
+              id, restrict ? spv::Decoration::Restrict : spv::Decoration::Aliased);
+        values_[v.index] = id;
+      });
     }
+  }
+  std::vector<Id> real_types;
+  for (Id t : param_types)
+    if (t) real_types.push_back(t);
+  Id fn_type = mod_.get_or_declare_function_type(ret, real_types);
+  Words header;
+  Encoder h(header);
+  h.op_function(ret, info_->id, spv::FunctionControlMask::MaskNone, fn_type);
+  for (size_t k = 0; k < param_types.size(); ++k) {
+    if (!param_types[k]) {
+      bind[k](0);
+      continue;
+    }
+    Id id = mod_.next_id();
+    h.op_function_parameter(param_types[k], id);
+    bind[k](id);
   }
   Id entry = mod_.next_id();
   h.op_label(entry);

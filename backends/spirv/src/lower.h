@@ -11,6 +11,7 @@
 // root variable plus an access-chain index list and materialises an OpAccessChain at each use.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,15 +51,32 @@ class Lowering {
   struct LogicalPtr {
     Id root = 0;
     spv::StorageClass sc = spv::StorageClass::Function;
-    std::vector<Id> indices;  // 32-bit integer <id>s
+    std::vector<Id> indices;       // 32-bit integer <id>s
+    std::vector<uint32_t> member;  // per index: the struct member number, or kDynamic
+    Id root_type = 0;              // the root's pointer type
+    int global = -1;               // the root's module variable index, -1 for a local root
   };
+  static constexpr uint32_t kDynamic = 0xffffffffu;
   struct LoopTargets {
     Id header, cont, merge;
   };
+  // A device function taking pointers into shared/local memory is specialised per call-site
+  // binding of those pointers (Vulkan has no variable pointers): a module-variable root is
+  // referenced directly, a local root is passed as a memory-object parameter, and the dynamic
+  // access-chain indices travel as i32 parameters.
+  struct Binding {
+    int global = -1;
+    Id root_type = 0;
+    spv::StorageClass sc = spv::StorageClass::Function;
+    std::vector<uint32_t> member;  // per index: member number or kDynamic
+  };
   struct FunctionInfo {
     Id id = 0;
-    std::set<Id> globals;      // module-scope variables it references directly
-    std::set<uint32_t> calls;  // callees (IR function indices)
+    uint32_t ir_index = 0;
+    std::vector<std::optional<Binding>> bindings;  // per parameter; empty: the plain version
+    bool lowered = false;
+    std::set<Id> globals;    // module-scope variables it references directly
+    std::set<size_t> calls;  // callees (indices into fns_)
   };
 
   const ir::Module& m_;
@@ -68,7 +86,8 @@ class Lowering {
   const ir::ModuleReflection& reflection_;
   SpirvModule mod_;
 
-  std::vector<FunctionInfo> fns_;
+  std::deque<FunctionInfo> fns_;  // IR functions first (by index), then specialisations
+  std::map<std::vector<uint32_t>, size_t> specializations_;
   std::vector<Id> global_vars_;           // per IR module variable
   std::vector<Id> type_cache_;            // per IR TypeId
   std::set<uint32_t> types_in_progress_;  // recursion guard for struct/pointer cycles
@@ -115,11 +134,11 @@ class Lowering {
   void declare_globals();
   Id builtin(spv::BuiltIn b);
   Id workgroup_size();
-  void declare_function(uint32_t index);
-  void lower_function(uint32_t index);
+  bool has_logical_params(const ir::Function& f) const;
+  void lower_function(size_t info_index);
   void kernel_prologue(const ir::Function& f);
   void declare_entry_point(uint32_t index);
-  void collect_interface(uint32_t index, std::set<Id>& out, std::set<uint32_t>& seen) const;
+  void collect_interface(size_t index, std::set<Id>& out, std::set<size_t>& seen) const;
 
   // --- emission helpers (current block)
   // -----------------------------------------------------------------

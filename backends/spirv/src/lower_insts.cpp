@@ -208,7 +208,18 @@ Id Lowering::index32(Id index, ir::TypeId index_type) {
 // The pointer operand of a memory access: a PhysicalStorageBuffer value, or an OpAccessChain
 // materialised from a logical pointer.
 Id Lowering::pointer_for_access(const ir::Inst& inst, ir::ValueId ptr) {
-  if (!is_logical(ptr)) return value(inst, ptr);
+  if (!is_logical(ptr)) {
+    Id p = value(inst, ptr);
+    ir::InstId def = fn_->def_of(ptr);
+    if (def.valid() && fn_->inst(def).op == Op::Load) {
+      // SPIRV-Tools (2023.1) mem2reg bug: for `%p = OpLoad %var; OpLoad/OpStore %p`, its
+      // MemPass::GetPtr takes the base address of %p's *defining load* and mistakes the access
+      // through %p for an access to %var, rewriting it to the pointer value (invalid SPIR-V).
+      // An OpCopyObject in between stops that walk; drivers and later passes fold it.
+      p = un(spv::Op::OpCopyObject, type(fn_->type_of(ptr)), p);
+    }
+    return p;
+  }
   const LogicalPtr& lp = *logical_[ptr.index];
   if (lp.indices.empty()) return lp.root;
   Id ptr_t = mod_.get_or_declare_pointer_type(lp.sc, type(types_.pointee(fn_->type_of(ptr))));
@@ -734,14 +745,21 @@ void Lowering::lower_memory(const ir::Inst& inst) {
       // AliasedPointer; local pointer variables may alias anything.
       if (types_.is_pointer(vt))
         mod_.annotations().op_decorate(var, spv::Decoration::AliasedPointer);
-      logical_[inst.result.index] = LogicalPtr{var, spv::StorageClass::Function, {}};
+      LogicalPtr lp;
+      lp.root = var;
+      lp.root_type = ptr_t;
+      logical_[inst.result.index] = std::move(lp);
       return;
     }
     case Op::Global: {
       Id var = global_vars_.at(inst.symbol);
       info_->globals.insert(var);
-      logical_[inst.result.index] =
-          LogicalPtr{var, storage_class(m_.globals[inst.symbol].space), {}};
+      LogicalPtr lp;
+      lp.root = var;
+      lp.sc = storage_class(m_.globals[inst.symbol].space);
+      lp.root_type = type(fn_->type_of(inst.result));
+      lp.global = static_cast<int>(inst.symbol);
+      logical_[inst.result.index] = std::move(lp);
       return;
     }
     case Op::Load: {
@@ -780,6 +798,8 @@ void Lowering::lower_memory(const ir::Inst& inst) {
         unsupported(inst, "pointer arithmetic on a pointer to a whole " +
                               std::string(ir::address_space_name(types_.space(inst.type))) +
                               " variable is not supported; index an element (&a[i]) instead");
+      if (lp.member.back() != kDynamic)
+        unsupported(inst, "pointer arithmetic on a pointer to a struct member is not supported");
       Id i32 = index32(i, it);
       Id last = lp.indices.back();
       lp.indices.back() = bin(SpvOp::OpIAdd, mod_.get_or_declare_int_type(32, true), last, i32);
@@ -804,6 +824,7 @@ void Lowering::lower_memory(const ir::Inst& inst) {
       }
       LogicalPtr lp = *logical_[p.index];
       lp.indices.push_back(index);
+      lp.member.push_back(inst.op == Op::Member ? static_cast<uint32_t>(inst.imm) : kDynamic);
       logical_[inst.result.index] = std::move(lp);
       return;
     }
@@ -1026,23 +1047,52 @@ void Lowering::lower_subgroup(const ir::Inst& inst) {
 // ===============================================================================================
 
 void Lowering::lower_call(const ir::Inst& inst) {
-  info_->calls.insert(inst.symbol);
+  size_t callee = inst.symbol;
   std::vector<Id> args;
-  for (ir::ValueId a : inst.operands) {
-    if (is_logical(a)) {
-      // Without variable pointers a pointer argument must be a memory object declaration.
+  bool specialise = false;
+  for (ir::ValueId a : inst.operands) specialise |= is_logical(a);
+  if (!specialise) {
+    for (ir::ValueId a : inst.operands) args.push_back(value(inst, a));
+  } else {
+    // Key: callee, then per argument its binding (see Binding).
+    std::vector<uint32_t> key{inst.symbol};
+    std::vector<std::optional<Binding>> bindings;
+    Id i32 = mod_.get_or_declare_int_type(32, true);
+    for (ir::ValueId a : inst.operands) {
+      if (!is_logical(a)) {
+        key.push_back(0);
+        bindings.emplace_back();
+        args.push_back(value(inst, a));
+        continue;
+      }
       const LogicalPtr& lp = *logical_[a.index];
-      if (!lp.indices.empty())
-        unsupported(inst,
-                    "passing a pointer to an element of shared or local memory to a "
-                    "device function is not supported unless the call is inlined");
-      args.push_back(lp.root);
-    } else {
-      args.push_back(value(inst, a));
+      Binding b{lp.global, lp.root_type, lp.sc, lp.member};
+      key.insert(key.end(),
+                 {1u, static_cast<uint32_t>(lp.global + 1), lp.global >= 0 ? 0u : lp.root_type,
+                  static_cast<uint32_t>(lp.member.size())});
+      key.insert(key.end(), lp.member.begin(), lp.member.end());
+      if (lp.global < 0) args.push_back(lp.root);
+      for (size_t i = 0; i < lp.member.size(); ++i) {
+        if (lp.member[i] != kDynamic) continue;
+        // Dynamic indices are 32-bit (index32); pass them as i32.
+        Id idx = lp.indices[i];
+        args.push_back(un(spv::Op::OpBitcast, i32, idx));
+      }
+      bindings.push_back(std::move(b));
     }
+    auto it = specializations_.find(key);
+    if (it == specializations_.end()) {
+      FunctionInfo& fi = fns_.emplace_back();
+      fi.id = mod_.next_id();
+      fi.ir_index = inst.symbol;
+      fi.bindings = std::move(bindings);
+      it = specializations_.emplace(key, fns_.size() - 1).first;
+    }
+    callee = it->second;
   }
+  info_->calls.insert(callee);
   Id r = mod_.next_id();
-  code().op_function_call(type(inst.type), r, fns_[inst.symbol].id, args);
+  code().op_function_call(type(inst.type), r, fns_[callee].id, args);
   if (inst.result.valid()) define(inst, r);
 }
 
