@@ -213,7 +213,12 @@ Result<std::shared_ptr<Instance>> create_instance(DeviceImpl* validation_for,
   ci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
   ci.ppEnabledExtensionNames = extensions.data();
   if (validation) ci.pNext = &messenger;  // also reports on instance creation itself
-  VK_TRY(l.vkCreateInstance(&ci, nullptr, &inst->instance), "vkCreateInstance");
+  VkResult created = l.vkCreateInstance(&ci, nullptr, &inst->instance);
+  if (created == VK_ERROR_INCOMPATIBLE_DRIVER)
+    return make_error("vulkan: " + vk_error("vkCreateInstance", created).message +
+                      " (no Vulkan driver is installed)");
+  if (created != VK_SUCCESS)
+    return make_error("vulkan: " + vk_error("vkCreateInstance", created).message);
   VkFns& vk = inst->vk;
   std::string missing;
 #define VK_GLOBAL(name)
@@ -1092,7 +1097,8 @@ void enumerate_vulkan(DeviceList& list) {
   bool validation = false;
   Result<std::shared_ptr<Instance>> inst = create_instance(nullptr, &validation);
   if (!inst) {
-    list.notes.push_back(inst.error().message);
+    const std::string& m = inst.error().message;
+    list.notes.push_back(m.starts_with("vulkan:") ? m : "vulkan: " + m);
     return;
   }
   Result<std::vector<VkPhysicalDevice>> devs = physical_devices(**inst);

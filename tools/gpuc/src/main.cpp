@@ -29,7 +29,13 @@ std::string default_output(const gpuc::cli::Options& o, gpuc::Emit emit) {
 
 }  // namespace
 
+namespace gpuc::cli {
+int run_devices(int argc, char** argv);  // devices.cpp: `gpuc devices`
+}  // namespace gpuc::cli
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "devices")
+    return gpuc::cli::run_devices(argc - 1, argv + 1);
   int exit_code = 0;
   std::optional<gpuc::cli::Options> options = gpuc::cli::parse_options(argc, argv, &exit_code);
   if (!options) return exit_code;
