@@ -13,10 +13,24 @@ namespace gpuc::frontend {
 // Lexes and preprocesses buffer `file`: directives, macro expansion (#, ##, variadic), #include
 // (relative to the including file, then -I dirs; new buffers added to `sources`), #if expressions
 // with defined(), #error, #pragma unroll (as a PragmaUnroll token). Predefines __GPUC__ and the
-// target macros (__CUDA_ARCH__ on cuda, __GPUC_TARGET_CUDA__ / __GPUC_TARGET_VULKAN__), then applies
-// options.defines / undefines in order. The result always ends with an Eof token. Errors are
-// reported through `diags`; preprocessing continues after an error where it can.
+// target macros (__CUDA_ARCH__ on cuda, __GPUC_TARGET_CUDA__ / __GPUC_TARGET_VULKAN__), then
+// applies options.defines / undefines in order. The result always ends with an Eof token. Errors
+// are reported through `diags`; preprocessing continues after an error where it can.
 std::vector<Token> preprocess(uint32_t file, const FrontendOptions& options, SourceManager& sources,
                               DiagnosticEngine& diags);
+
+// Resource limits: past them preprocessing stops with a fatal error (and the result is just the
+// Eof token) instead of running away on pathological input.
+struct PreprocessorLimits {
+  size_t max_expanded_tokens = 10'000'000;  // tokens produced by macro expansion, in total
+  unsigned max_include_depth = 200;         // nested #include levels
+  unsigned max_nesting = 1000;  // macro invocations nested in arguments; #if parentheses
+  // Tokens held at once in the arguments of macro invocations nested inside arguments (each
+  // level keeps its own copy: F(F(F(...))) over a huge argument would need quadratic memory).
+  size_t max_argument_tokens = 2'000'000;
+};
+
+std::vector<Token> preprocess(uint32_t file, const FrontendOptions& options, SourceManager& sources,
+                              DiagnosticEngine& diags, const PreprocessorLimits& limits);
 
 }  // namespace gpuc::frontend

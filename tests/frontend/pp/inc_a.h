@@ -1,0 +1,3 @@
+// Included by preprocessor_test RelativeAndIncludeDirs: relative to the including file.
+
+int from_a;
