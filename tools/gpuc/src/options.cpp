@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 
+#include "gpuc/ir/pass.h"
 #include "gpuc/version.h"
 
 namespace gpuc::cli {
@@ -41,9 +42,15 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
   app.add_option("-o", o.output, "Output file ('-' for standard output)");
   int opt = 2;
   app.add_option("-O", opt, "Optimisation level 0..3 (default 2)")->check(CLI::Range(0, 3));
-  app.add_option("-D", o.compile.defines, "Define a macro: -DNAME or -DNAME=VALUE");
-  app.add_option("-U", o.compile.undefines, "Undefine a macro");
-  app.add_option("-I", o.compile.include_dirs, "Add a directory to the #include search path");
+  // Repeatable options take exactly one value per occurrence, so `gpuc -D X in.gk` leaves the
+  // input alone (CLI11 vector options otherwise swallow the following arguments).
+  app.add_option("-D", o.compile.defines, "Define a macro: -DNAME or -DNAME=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-U", o.compile.undefines, "Undefine a macro (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-I", o.compile.include_dirs,
+                 "Add a directory to the #include search path (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--arch", o.compile.arch,
                  "CUDA architecture: compute_XX (PTX) or sm_XX (needed for --emit=cubin). Default "
                  "compute_75: PTX that the driver JIT-compiles for every newer GPU");
@@ -73,16 +80,28 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
                  "Vulkan version to target: 1.2 (SPIR-V 1.5, default) or 1.3 (SPIR-V 1.6)")
       ->check(CLI::IsMember({"1.2", "1.3"}));
   app.add_flag("--validate", o.compile.validate, "Validate the output with the target's validator");
+  std::string pass_names;
+  for (const ir::PassInfo& p : ir::all_passes())
+    pass_names += (pass_names.empty() ? "" : ", ") + std::string(p.name);
   app.add_option("--print-after", o.compile.print_after,
-                 "Print the IR after the named pass (repeatable); see --list-passes");
+                 "Print the IR after the named pass (repeatable): " + pass_names)
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [pass_names](std::string& name) -> std::string {
+            if (ir::find_pass(name)) return "";
+            return "unknown pass '" + name + "' (passes: " + pass_names + ")";
+          },
+          "PASS"));
   app.add_flag("--print-after-all", o.compile.print_after_all, "Print the IR after every pass");
   bool list_passes = false;
   app.add_flag("--list-passes", list_passes, "List the IR passes in pipeline order and exit");
   std::vector<std::string> f_flags;
   app.add_option("-f", f_flags, "-fsyntax-only: check the input, write nothing")
+      ->allow_extra_args(false)
       ->check(CLI::IsMember({"syntax-only"}));
   std::vector<std::string> w_flags;
   app.add_option("-W", w_flags, "-Werror: treat warnings as errors")
+      ->allow_extra_args(false)
       ->check(CLI::IsMember({"error"}));
   app.add_flag("-w", o.compile.no_warnings, "Suppress all warnings");
   std::string color = "auto";
