@@ -27,8 +27,7 @@ void Lowering::unsupported(SourceLocation loc, const std::string& what) {
   throw LoweringFailed{};
 }
 
-// ===== types
-// =========================================================================================
+// ===== types =====================================================================================
 
 spv::StorageClass Lowering::storage_class(ir::AddressSpace as) const {
   switch (as) {
@@ -192,8 +191,7 @@ Id Lowering::type(const Shape& s) {
   return s.lanes > 1 ? mod_.get_or_declare_vector_type(scalar, s.lanes) : scalar;
 }
 
-// ===== constants
-// ===================================================================================
+// ===== constants =================================================================================
 
 Id Lowering::constant_bits(const Shape& s, uint64_t bits) {
   Id scalar;
@@ -263,8 +261,7 @@ Id Lowering::constant_from_bytes(ir::TypeId t, const uint8_t* p, SourceLocation 
   }
 }
 
-// ===== module-level declarations
-// ===================================================================
+// ===== module-level declarations =================================================================
 
 void Lowering::declare_globals() {
   for (const ir::GlobalVar& g : m_.globals) {
@@ -399,8 +396,7 @@ void Lowering::declare_entry_point(uint32_t index) {
   workgroup_size();  // every module with a kernel declares the spec constants (ABI)
 }
 
-// ===== functions
-// ===================================================================================
+// ===== functions =================================================================================
 
 void Lowering::lower_function(size_t info_index) {
   info_ = &fns_[info_index];

@@ -160,6 +160,7 @@ class Lowering {
   void define(const ir::Inst& inst, Id id) { values_[inst.result.index] = id; }
   Id pointer_for_access(const ir::Inst& inst, ir::ValueId ptr);
   Id index32(Id index, ir::TypeId index_type);
+  Id pointer_barrier(ir::TypeId t, Id loaded);
 
   // --- the visitor
   // --------------------------------------------------------------------------------------

@@ -32,8 +32,7 @@ static bool contains_width(const ir::TypeTable& types, ir::TypeId t, uint32_t wi
   }
 }
 
-// ===== kernel parameters (the launch ABI)
-// ==============================================================
+// ===== kernel parameters (the launch ABI) ========================================================
 
 void Lowering::kernel_prologue(const ir::Function& f) {
   const ir::KernelReflection* kr = reflection_.find(f.name);
@@ -128,6 +127,7 @@ void Lowering::kernel_prologue(const ir::Function& f) {
       code().op_store(var, v);
       v = mod_.next_id();
       code().op_load(members[k], v, var);
+      v = pointer_barrier(param.type, v);
       if (options_.debug_names) mod_.debug_names().op_name(var, param.name + ".addr");
     }
     if (options_.debug_names) mod_.debug_names().op_name(v, param.name);
@@ -135,8 +135,7 @@ void Lowering::kernel_prologue(const ir::Function& f) {
   }
 }
 
-// ===== emission helpers
-// ============================================================================
+// ===== emission helpers ==========================================================================
 
 Id Lowering::un(SpvOp op, Id t, Id a) {
   Id r = mod_.next_id();
@@ -208,18 +207,7 @@ Id Lowering::index32(Id index, ir::TypeId index_type) {
 // The pointer operand of a memory access: a PhysicalStorageBuffer value, or an OpAccessChain
 // materialised from a logical pointer.
 Id Lowering::pointer_for_access(const ir::Inst& inst, ir::ValueId ptr) {
-  if (!is_logical(ptr)) {
-    Id p = value(inst, ptr);
-    ir::InstId def = fn_->def_of(ptr);
-    if (def.valid() && fn_->inst(def).op == Op::Load) {
-      // SPIRV-Tools (2023.1) mem2reg bug: for `%p = OpLoad %var; OpLoad/OpStore %p`, its
-      // MemPass::GetPtr takes the base address of %p's *defining load* and mistakes the access
-      // through %p for an access to %var, rewriting it to the pointer value (invalid SPIR-V).
-      // An OpCopyObject in between stops that walk; drivers and later passes fold it.
-      p = un(spv::Op::OpCopyObject, type(fn_->type_of(ptr)), p);
-    }
-    return p;
-  }
+  if (!is_logical(ptr)) return value(inst, ptr);
   const LogicalPtr& lp = *logical_[ptr.index];
   if (lp.indices.empty()) return lp.root;
   Id ptr_t = mod_.get_or_declare_pointer_type(lp.sc, type(types_.pointee(fn_->type_of(ptr))));
@@ -228,8 +216,17 @@ Id Lowering::pointer_for_access(const ir::Inst& inst, ir::ValueId ptr) {
   return r;
 }
 
-// ===== the visitor
-// ===================================================================================
+// SPIRV-Tools (2023.1) mem2reg bug: for `%p = OpLoad %var` followed by `OpLoad/OpStore %p`, its
+// MemPass::GetPtr takes the base address of %p's *defining load* (%var) and mistakes the access
+// through %p for an access to %var: loads become the pointer value (invalid SPIR-V), stores are
+// dropped as dead (a silent miscompile). A pointer loaded from memory therefore goes through an
+// OpCopyObject, which stops that walk; drivers fold it.
+Id Lowering::pointer_barrier(ir::TypeId t, Id loaded) {
+  if (!types_.is_pointer(t)) return loaded;
+  return un(spv::Op::OpCopyObject, type(t), loaded);
+}
+
+// ===== the visitor ===============================================================================
 
 void Lowering::lower_region(ir::RegionId region) {
   for (ir::InstId id : fn_->region(region).insts) {
@@ -459,8 +456,7 @@ void Lowering::lower_inst(const ir::Inst& inst) {
   }
 }
 
-// ===== arithmetic, comparisons, conversions
-// ==============================================================
+// ===== arithmetic, comparisons, conversions ======================================================
 
 void Lowering::lower_arith(const ir::Inst& inst) {
   Shape s = shape(inst.type);
@@ -727,8 +723,7 @@ void Lowering::lower_bits(const ir::Inst& inst) {
   define(inst, r);
 }
 
-// ===== memory
-// ==========================================================================================
+// ===== memory ====================================================================================
 
 void Lowering::lower_memory(const ir::Inst& inst) {
   switch (inst.op) {
@@ -769,7 +764,7 @@ void Lowering::lower_memory(const ir::Inst& inst) {
       // §2.18.2: every PhysicalStorageBuffer access carries an Aligned memory operand.
       bool psb = !is_logical(p);
       code().op_load(type(inst.type), r, ptr, psb ? std::max<uint32_t>(inst.align, 1) : 0);
-      define(inst, r);
+      define(inst, pointer_barrier(inst.type, r));
       return;
     }
     case Op::Store: {
@@ -875,8 +870,7 @@ void Lowering::lower_memory(const ir::Inst& inst) {
   }
 }
 
-// ===== atomics
-// ===========================================================================================
+// ===== atomics ===================================================================================
 
 void Lowering::lower_atomic(const ir::Inst& inst) {
   ir::ValueId p = inst.operands[0];
@@ -966,8 +960,7 @@ void Lowering::lower_atomic(const ir::Inst& inst) {
   define(inst, r);
 }
 
-// ===== subgroup (warp) ops
-// ===============================================================================
+// ===== subgroup (warp) ops =======================================================================
 
 void Lowering::lower_subgroup(const ir::Inst& inst) {
   mod_.require_capability(spv::Capability::GroupNonUniform);
@@ -1043,8 +1036,7 @@ void Lowering::lower_subgroup(const ir::Inst& inst) {
   }
 }
 
-// ===== calls
-// ===============================================================================================
+// ===== calls =====================================================================================
 
 void Lowering::lower_call(const ir::Inst& inst) {
   size_t callee = inst.symbol;
