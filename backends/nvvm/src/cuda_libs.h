@@ -1,0 +1,63 @@
+// libNVVM and nvJitLink loaded at run time (dlopen), so gpuc builds and starts without a CUDA
+// toolkit. The C API subset gpuc calls is declared here from nvvm.h and nvJitLink.h (CUDA 13).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "gpuc/support/result.h"
+
+namespace gpuc::nvvm::detail {
+
+// nvvm.h: nvvmResult is an enum (NVVM_SUCCESS = 0), nvvmProgram an opaque handle.
+using nvvmResult = int;
+using nvvmProgram = struct _nvvmProgram*;
+// nvJitLink.h: nvJitLinkResult is an enum (NVJITLINK_SUCCESS = 0), the handle opaque.
+using nvJitLinkResult = int;
+using nvJitLinkHandle = struct nvJitLink*;
+constexpr int kNvJitLinkInputPtx = 2;  // NVJITLINK_INPUT_PTX
+
+// The single table of entry points: X(library, name, return type, parameter list).
+#define GPUC_CUDA_LIB_FUNCTIONS(X)                                                                 \
+  X(Nvvm, nvvmGetErrorString, const char*, (nvvmResult))                                           \
+  X(Nvvm, nvvmVersion, nvvmResult, (int*, int*))                                                   \
+  X(Nvvm, nvvmCreateProgram, nvvmResult, (nvvmProgram*))                                           \
+  X(Nvvm, nvvmDestroyProgram, nvvmResult, (nvvmProgram*))                                          \
+  X(Nvvm, nvvmAddModuleToProgram, nvvmResult, (nvvmProgram, const char*, size_t, const char*))     \
+  X(Nvvm, nvvmLazyAddModuleToProgram, nvvmResult, (nvvmProgram, const char*, size_t, const char*)) \
+  X(Nvvm, nvvmVerifyProgram, nvvmResult, (nvvmProgram, int, const char**))                         \
+  X(Nvvm, nvvmCompileProgram, nvvmResult, (nvvmProgram, int, const char**))                        \
+  X(Nvvm, nvvmGetCompiledResultSize, nvvmResult, (nvvmProgram, size_t*))                           \
+  X(Nvvm, nvvmGetCompiledResult, nvvmResult, (nvvmProgram, char*))                                 \
+  X(Nvvm, nvvmGetProgramLogSize, nvvmResult, (nvvmProgram, size_t*))                               \
+  X(Nvvm, nvvmGetProgramLog, nvvmResult, (nvvmProgram, char*))                                     \
+  X(JitLink, nvJitLinkCreate, nvJitLinkResult, (nvJitLinkHandle*, uint32_t, const char**))         \
+  X(JitLink, nvJitLinkDestroy, nvJitLinkResult, (nvJitLinkHandle*))                                \
+  X(JitLink, nvJitLinkAddData, nvJitLinkResult,                                                    \
+    (nvJitLinkHandle, int, const void*, size_t, const char*))                                      \
+  X(JitLink, nvJitLinkComplete, nvJitLinkResult, (nvJitLinkHandle))                                \
+  X(JitLink, nvJitLinkGetLinkedCubinSize, nvJitLinkResult, (nvJitLinkHandle, size_t*))             \
+  X(JitLink, nvJitLinkGetLinkedCubin, nvJitLinkResult, (nvJitLinkHandle, void*))                   \
+  X(JitLink, nvJitLinkGetErrorLogSize, nvJitLinkResult, (nvJitLinkHandle, size_t*))                \
+  X(JitLink, nvJitLinkGetErrorLog, nvJitLinkResult, (nvJitLinkHandle, char*))                      \
+  X(JitLink, nvJitLinkGetInfoLogSize, nvJitLinkResult, (nvJitLinkHandle, size_t*))                 \
+  X(JitLink, nvJitLinkGetInfoLog, nvJitLinkResult, (nvJitLinkHandle, char*))
+
+enum class CudaLib { Nvvm, JitLink };
+
+// Function pointers for every row of the table; a loaded library fills the rows of its own.
+struct CudaLibApi {
+#define GPUC_X(lib, name, ret, params) ret(*name) params = nullptr;
+  GPUC_CUDA_LIB_FUNCTIONS(GPUC_X)
+#undef GPUC_X
+  std::string path;  // the shared object that was loaded
+};
+
+// Loaded once per process (thread-safe); the error names the library and where it was looked for.
+Result<const CudaLibApi*> load_libnvvm();
+Result<const CudaLibApi*> load_nvjitlink();
+// libdevice.10.bc's bytes, read once.
+Result<const std::string*> load_libdevice();
+
+}  // namespace gpuc::nvvm::detail

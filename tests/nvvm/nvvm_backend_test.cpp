@@ -1,0 +1,374 @@
+// NVVM backend tests: golden NVVM IR (FileCheck), libNVVM + ptxas on every kernel for sm_75/80/90
+// (and sm_100 through both dialects), saxpy's PTX shape, options, cubin and reflection.
+//
+// Regenerating the golden files: GPUC_UPDATE_GOLDEN=1 ./nvvm_backend_test
+// rewrites tests/nvvm/golden/<kernel>.ll with one CHECK line per line of the current output.
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "gpuc/compiler.h"
+#include "gpuc/ir/printer.h"
+#include "gpuc/ir/reflection.h"
+#include "gpuc/ir/verifier.h"
+#include "gpuc/nvvm/nvvm_backend.h"
+#include "nvvm_test_util.h"
+#include "test_kernels.h"
+
+namespace gpuc::nvvm::testing {
+namespace {
+
+std::unique_ptr<Module> build(const TestKernel& k) {
+  auto m = std::make_unique<Module>();
+  k.build(*m);
+  return m;
+}
+
+bool have_libnvvm() {
+  return find_libnvvm().ok() && find_libdevice().ok();
+}
+
+#define REQUIRE_LIBNVVM()                                                         \
+  do {                                                                            \
+    if (!have_libnvvm())                                                          \
+      GTEST_SKIP() << "libNVVM/libdevice not found (install the CUDA toolkit at " \
+                      "/usr/local/cuda): "                                        \
+                   << find_libnvvm().error().message;                             \
+  } while (0)
+
+std::string diags_text(const DiagnosticEngine& d) {
+  return d.format_all();
+}
+
+std::vector<std::string> list_dir(const std::string& dir, const std::string& ext) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.size() > ext.size() && n.compare(n.size() - ext.size(), ext.size(), ext) == 0)
+      out.push_back(dir + "/" + n);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(NvvmKernels, RepresentativeKernelsVerify) {
+  for (const TestKernel& k : representative_kernels()) {
+    auto m = build(k);
+    DiagnosticEngine d;
+    EXPECT_TRUE(ir::verify(*m, d)) << k.name << "\n" << diags_text(d) << ir::print_module(*m);
+  }
+}
+
+// --- golden NVVM IR ---------------------------------------------------------------------------
+
+// Escapes FileCheck's pattern syntax ({{ and [[) in a literal line.
+std::string check_literal(const std::string& line) {
+  std::string out;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (i + 1 < line.size() && line[i] == '{' && line[i + 1] == '{') {
+      out += "{{[{][{]}}";
+      ++i;
+    } else if (i + 1 < line.size() && line[i] == '[' && line[i + 1] == '[') {
+      out += "{{[[][[]}}";
+      ++i;
+    } else {
+      out += line[i];
+    }
+  }
+  return out;
+}
+
+class NvvmGolden : public ::testing::TestWithParam<TestKernel> {};
+}  // namespace
+void PrintTo(const TestKernel& k, std::ostream* os) {
+  *os << k.name;
+}
+namespace {
+
+TEST_P(NvvmGolden, MatchesCheckLines) {
+  auto m = build(GetParam());
+  DiagnosticEngine d;
+  Result<std::string> text = emit_nvvm_ir(*m, NvvmOptions{}, d);
+  ASSERT_TRUE(text.ok()) << diags_text(d);
+  std::string golden =
+      std::string(GPUC_SOURCE_DIR) + "/tests/nvvm/golden/" + GetParam().name + ".ll";
+  const char* update = std::getenv("GPUC_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    std::string checks = "; Golden NVVM IR of the '" + GetParam().name +
+                         "' test kernel (tests/nvvm/test_kernels.h).\n"
+                         "; Regenerate: GPUC_UPDATE_GOLDEN=1 build/tests/nvvm/nvvm_backend_test\n";
+    bool first = true;
+    size_t pos = 0;
+    const std::string& t = text.value();
+    while (pos < t.size()) {
+      size_t nl = t.find('\n', pos);
+      std::string line = t.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? t.size() : nl + 1;
+      if (line.empty()) {
+        if (!first) checks += "; CHECK-EMPTY:\n";
+        continue;
+      }
+      checks += (first ? "; CHECK: " : "; CHECK-NEXT: ") + check_literal(line) + "\n";
+      first = false;
+    }
+    ASSERT_TRUE(write_file_atomic(golden, checks).ok());
+  }
+  ASSERT_TRUE(file_exists(golden)) << golden << " is missing; run with GPUC_UPDATE_GOLDEN=1";
+  ASSERT_TRUE(file_exists(filecheck_path())) << "FileCheck not found at " << filecheck_path();
+  std::string dir = scratch_dir("golden");
+  std::string out = dir + "/" + GetParam().name + ".ll";
+  ASSERT_TRUE(write_file_atomic(out, text.value()).ok());
+  CommandResult r = run_command(filecheck_path() + " --match-full-lines '" + golden +
+                                "' --input-file='" + out + "'");
+  EXPECT_EQ(r.status, 0) << r.output
+                         << "\n(regenerate with GPUC_UPDATE_GOLDEN=1 if the change "
+                            "is intended)";
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, NvvmGolden, ::testing::ValuesIn(representative_kernels()),
+                         [](const auto& info) { return info.param.name; });
+
+// --- libNVVM + ptxas on every kernel --------------------------------------------------------
+
+// libNVVM compiles for compute_75 (the default) and ptxas assembles that PTX for sm_75, sm_80 and
+// sm_90; compute_100 is compiled through both dialects and assembled for sm_100.
+struct ArchTarget {
+  const char* arch;  // libNVVM virtual arch
+  Dialect dialect;
+  std::vector<const char*> sms;  // ptxas real archs
+};
+const ArchTarget kTargets[] = {{"compute_75", Dialect::Typed, {"sm_75", "sm_80", "sm_90"}},
+                               {"compute_100", Dialect::Typed, {"sm_100"}},
+                               {"compute_100", Dialect::Modern, {"sm_100"}}};
+
+// Compiles each module for every target and assembles the PTX with ptxas (in parallel).
+void compile_and_assemble(const std::vector<std::pair<std::string, const Module*>>& modules,
+                          const std::string& scratch) {
+  std::string ptxas = find_ptxas();
+  std::string dir = scratch_dir(scratch);
+  std::vector<PtxasJob> jobs;
+  for (const auto& [name, m] : modules) {
+    for (const ArchTarget& t : kTargets) {
+      NvvmOptions o;
+      o.arch = t.arch;
+      o.dialect = t.dialect;
+      DiagnosticEngine d;
+      Result<std::string> ptx = compile_to_ptx(*m, o, d);
+      std::string label =
+          name + " " + t.arch + (t.dialect == Dialect::Modern ? " modern" : " typed");
+      if (!ptx.ok()) {
+        ADD_FAILURE() << label << ":\n" << diags_text(d);
+        continue;
+      }
+      EXPECT_EQ(d.warning_count(), 0u) << label << ":\n" << diags_text(d);
+      std::string file = dir + "/" + name + "." + t.arch +
+                         (t.dialect == Dialect::Modern ? ".modern" : "") + ".ptx";
+      ASSERT_TRUE(write_file_atomic(file, ptx.value()).ok());
+      for (const char* sm : t.sms) jobs.push_back({label, file, sm});
+    }
+  }
+  if (ptxas.empty()) GTEST_SKIP() << "ptxas not found (CUDA toolkit at /usr/local/cuda)";
+  for (const std::string& f : run_ptxas(ptxas, jobs)) ADD_FAILURE() << f;
+}
+
+TEST(NvvmCompile, RepresentativeKernelsCompileAndAssemble) {
+  REQUIRE_LIBNVVM();
+  std::vector<std::unique_ptr<Module>> owned;
+  std::vector<std::pair<std::string, const Module*>> modules;
+  for (const TestKernel& k : representative_kernels()) {
+    owned.push_back(build(k));
+    modules.push_back({k.name, owned.back().get()});
+  }
+  compile_and_assemble(modules, "representative");
+}
+
+// The corpus: tests/kernels/*.gk (through the frontend) and the .gir inputs of the IR, SPIR-V and
+// NVVM tests.
+TEST(NvvmCompile, CorpusCompilesAndAssembles) {
+  REQUIRE_LIBNVVM();
+  std::vector<std::string> files = list_dir(std::string(GPUC_SOURCE_DIR) + "/tests/kernels", ".gk");
+  for (const char* dir : {"/tests/nvvm/inputs", "/tests/ir/inputs", "/tests/spirv/inputs"})
+    for (const std::string& f : list_dir(std::string(GPUC_SOURCE_DIR) + dir, ".gir"))
+      files.push_back(f);
+  if (files.empty()) GTEST_SKIP() << "no kernels in tests/kernels or tests/nvvm/inputs yet";
+  std::vector<std::unique_ptr<Compilation>> owned;
+  std::vector<std::pair<std::string, const Module*>> modules;
+  for (const std::string& f : files) {
+    CompileOptions o;
+    o.target = gpuc::Target::Cuda;
+    o.emit = Emit::Ir;
+    owned.push_back(std::make_unique<Compilation>(o));
+    CompileOutput out = owned.back()->compile_file(f);
+    if (!out.ok || !owned.back()->module()) {
+      // Reported, and the rest of the corpus still goes through libNVVM and ptxas.
+      ADD_FAILURE() << f << " does not compile to IR:\n"
+                    << owned.back()->diagnostics().format_all();
+      continue;
+    }
+    std::string base = f.substr(f.find_last_of('/') + 1);
+    modules.push_back({base, owned.back()->module()});
+  }
+  compile_and_assemble(modules, "corpus");
+}
+
+// --- PTX shape --------------------------------------------------------------------------------
+
+size_t count(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+
+TEST(NvvmPtx, SaxpyHasOneFmaAndCoalescedGlobalLoads) {
+  REQUIRE_LIBNVVM();
+  auto m = build({"saxpy", build_saxpy});
+  DiagnosticEngine d;
+  Result<std::string> ptx = compile_to_ptx(*m, NvvmOptions{}, d);
+  ASSERT_TRUE(ptx.ok()) << diags_text(d);
+  const std::string& p = ptx.value();
+  EXPECT_EQ(count(p, "fma.rn.f32"), 1u) << p;
+  EXPECT_NE(p.find(".visible .entry saxpy("), std::string::npos) << p;
+  // x is const __restrict__: read through the non-coherent cache; y with a plain global load.
+  EXPECT_EQ(count(p, "ld.global.nc.f32"), 1u) << p;
+  EXPECT_EQ(count(p, "ld.global.f32"), 1u) << p;
+  EXPECT_EQ(count(p, "st.global.f32"), 1u) << p;
+  // Coalesced: the address is base + 4 * (ctaid.x * ntid.x + tid.x), the global thread id.
+  EXPECT_NE(p.find("%ctaid.x"), std::string::npos) << p;
+  EXPECT_NE(p.find("%ntid.x"), std::string::npos) << p;
+  EXPECT_NE(p.find("%tid.x"), std::string::npos) << p;
+  EXPECT_EQ(count(p, "mad.lo.s32"), 1u) << p;
+  EXPECT_EQ(count(p, "mul.wide.s32"), 1u) << p;
+  // No local memory, no calls.
+  EXPECT_EQ(p.find(".local"), std::string::npos) << p;
+  EXPECT_EQ(p.find("call"), std::string::npos) << p;
+}
+
+TEST(NvvmPtx, ReduceUsesSharedMemoryBarriersAndReqntid) {
+  REQUIRE_LIBNVVM();
+  auto m = build({"reduce", build_reduce});
+  DiagnosticEngine d;
+  Result<std::string> ptx = compile_to_ptx(*m, NvvmOptions{}, d);
+  ASSERT_TRUE(ptx.ok()) << diags_text(d);
+  EXPECT_NE(ptx.value().find(".reqntid 256, 1, 1"), std::string::npos) << ptx.value();
+  EXPECT_NE(ptx.value().find(".shared .align 4 .b8 partial[1024]"), std::string::npos)
+      << ptx.value();
+  EXPECT_GE(count(ptx.value(), "bar.sync"), 2u) << ptx.value();
+}
+
+TEST(NvvmPtx, AtomicsMapToPtxAtomics) {
+  REQUIRE_LIBNVVM();
+  auto m = build({"atomics", build_atomics});
+  DiagnosticEngine d;
+  Result<std::string> ptx = compile_to_ptx(*m, NvvmOptions{}, d);
+  ASSERT_TRUE(ptx.ok()) << diags_text(d);
+  const std::string& p = ptx.value();
+  for (const char* a :
+       {"atom.global.add.f32", "atom.global.add.f64", "atom.global.inc.u32", "atom.global.cas.b32",
+        "atom.global.cas.b64", "atom.shared.add.u32", "atom.global.exch.b32", "atom.global.min.s32",
+        "atom.global.min.u32", "membar.gl", ".maxntid 128, 1, 1"})
+    EXPECT_NE(p.find(a), std::string::npos) << a << "\n" << p;
+}
+
+TEST(NvvmPtx, FastMathChangesCodegen) {
+  REQUIRE_LIBNVVM();
+  auto m = build({"saxpy", build_saxpy});
+  NvvmOptions precise, fast;
+  fast.fast_math = true;
+  DiagnosticEngine d;
+  Result<std::string> a = compile_to_ptx(*m, precise, d);
+  Result<std::string> b = compile_to_ptx(*m, fast, d);
+  ASSERT_TRUE(a.ok() && b.ok()) << diags_text(d);
+  EXPECT_EQ(count(a.value(), "fma.rn.f32"), 1u) << a.value();
+  EXPECT_EQ(count(b.value(), "fma.rn.ftz.f32"), 1u) << b.value();
+  // An explicit -ftz=false wins over the bundle; -fma=false stops the contraction.
+  fast.ftz = false;
+  fast.fma = false;
+  Result<std::string> c = compile_to_ptx(*m, fast, d);
+  ASSERT_TRUE(c.ok()) << diags_text(d);
+  EXPECT_EQ(count(c.value(), "fma.rn"), 0u) << c.value();
+  EXPECT_EQ(count(c.value(), "mul.rn.f32"), 1u) << c.value();
+  EXPECT_EQ(c.value().find(".ftz"), std::string::npos) << c.value();
+}
+
+// --- options and errors ------------------------------------------------------------------------
+
+TEST(NvvmOptionsTest, ModernDialectNeedsCompute100) {
+  auto m = build({"saxpy", build_saxpy});
+  NvvmOptions o;
+  o.dialect = Dialect::Modern;
+  o.arch = "sm_90";
+  DiagnosticEngine d;
+  EXPECT_FALSE(emit_nvvm_ir(*m, o, d).ok());
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_NE(d.diagnostics()[0].message.find("--nvvm-dialect=modern needs --arch=compute_100"),
+            std::string::npos)
+      << diags_text(d);
+  o.arch = "compute_100";
+  DiagnosticEngine d2;
+  Result<std::string> text = emit_nvvm_ir(*m, o, d2);
+  ASSERT_TRUE(text.ok()) << diags_text(d2);
+  EXPECT_NE(text.value().find("ptr addrspace(1) noalias readonly %p2"), std::string::npos)
+      << text.value();
+}
+
+TEST(NvvmOptionsTest, ParsesArchitectures) {
+  EXPECT_EQ(parse_arch("").value().compute_name(), "compute_75");
+  EXPECT_EQ(parse_arch("sm_80").value().compute_name(), "compute_80");
+  EXPECT_TRUE(parse_arch("sm_80").value().is_sm);
+  EXPECT_EQ(parse_arch("compute_90a").value().compute_name(), "compute_90a");
+  EXPECT_EQ(parse_arch("sm_100f").value().sm_name(), "sm_100f");
+  for (const char* bad : {"sm80", "sm_", "compute_9x", "gfx90a", "sm_70"})
+    EXPECT_FALSE(parse_arch(bad).ok()) << bad;
+}
+
+TEST(NvvmOptionsTest, CubinNeedsRealArch) {
+  DiagnosticEngine d;
+  NvvmOptions o;
+  o.arch = "compute_80";
+  EXPECT_FALSE(link_ptx_to_cubin("", o, d).ok());
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_NE(d.diagnostics()[0].message.find("--arch=sm_XX"), std::string::npos) << diags_text(d);
+}
+
+TEST(NvvmCubin, SaxpyLinksForSm80) {
+  REQUIRE_LIBNVVM();
+  if (!find_nvjitlink().ok()) GTEST_SKIP() << find_nvjitlink().error().message;
+  auto m = build({"saxpy", build_saxpy});
+  NvvmOptions o;
+  o.arch = "sm_80";
+  DiagnosticEngine d;
+  Result<std::string> cubin = compile_to_cubin(*m, o, d);
+  ASSERT_TRUE(cubin.ok()) << diags_text(d);
+  ASSERT_GT(cubin.value().size(), 64u);
+  EXPECT_EQ(cubin.value().substr(0, 4),
+            "\x7f"
+            "ELF");
+}
+
+TEST(NvvmReflection, ArtifactCarriesIrReflection) {
+  REQUIRE_LIBNVVM();
+  auto m = build({"aggregates", build_aggregates});
+  DiagnosticEngine d;
+  Result<CudaArtifact> a = compile(*m, NvvmOptions{}, d);
+  ASSERT_TRUE(a.ok()) << diags_text(d);
+  EXPECT_EQ(ir::reflection_to_json(a.value().reflection), ir::reflection_to_json(ir::reflect(*m)));
+  ASSERT_EQ(a.value().reflection.kernels.size(), 1u);
+  // The kernel's .entry has its parameters in reflection order with matching sizes.
+  const ir::KernelReflection& k = a.value().reflection.kernels[0];
+  EXPECT_NE(a.value().ptx.find(".visible .entry " + k.name + "("), std::string::npos);
+  // float3 by value: the C layout of the launch ABI (size 12, align 4).
+  ASSERT_EQ(k.params.size(), 4u);
+  EXPECT_EQ(k.params[2].size, 12u);
+  EXPECT_EQ(k.params[2].align, 4u);
+  EXPECT_NE(a.value().ptx.find(".param .align 4 .b8 aggregates_param_2[12]"), std::string::npos)
+      << a.value().ptx;
+}
+
+}  // namespace
+}  // namespace gpuc::nvvm::testing
