@@ -628,6 +628,161 @@ TEST(PreprocessorInclude, DepthLimit) {
   EXPECT_EQ(p.diags.diagnostics()[0].severity, Severity::Fatal);
 }
 
+TEST(PreprocessorMacros, VaOpt) {
+  PP p;
+  EXPECT_EQ(p.run("#define F(a, ...) f(a __VA_OPT__(,) __VA_ARGS__)\nF(1) F(1, 2, 3) F(1,)"),
+            "f ( 1 ) f ( 1 , 2 , 3 ) f ( 1 )");
+  EXPECT_EQ(p.run("#define G(x, ...) a ## __VA_OPT__(x) ## b\nG(1) G(1, 2)"), "ab a1b");
+  EXPECT_EQ(p.diag_lines(), "");
+  p.run(
+      "#define H(x) __VA_OPT__(x)\n#define I(...) __VA_OPT__ x\n#define J(...) __VA_OPT__(a\n"
+      "#define K(...) __VA_OPT__(__VA_OPT__())\n");
+  EXPECT_EQ(p.diag_lines(),
+            "1:14: error: __VA_OPT__ can only appear in the expansion of a variadic macro\n"
+            "2:16: error: missing '(' following __VA_OPT__\n"
+            "3:16: error: unterminated __VA_OPT__\n"
+            "4:27: error: __VA_OPT__ cannot be nested\n");
+}
+
+TEST(PreprocessorMacros, PasteChains) {
+  PP p;
+  EXPECT_EQ(
+      p.run("#define C3(a, b, c) a ## b ## c\nC3(x, 1, y) C3(<, <, =) C3(1, e, -) C3(0x, 1f, u) "
+            "C3(_, , 9)"),
+      "x1y <<= 1e- 0x1fu _9");
+  EXPECT_EQ(p.diag_lines(), "2:25: error: exponent has no digits\n");  // 1e- is a pp-number
+  p.diags.clear();
+  EXPECT_EQ(p.tok("x1y").kind, TokenKind::Identifier);
+  EXPECT_EQ(p.tok("<<=").kind, TokenKind::Punct);
+  EXPECT_EQ(p.tok("0x1fu").kind, TokenKind::IntLiteral);
+  // Multi-token arguments paste only at their edges.
+  EXPECT_EQ(p.run("#define P(a, b) a ## b\nP(x y, z w)"), "x yz w");
+  // An identifier chain that ends in an invalid paste.
+  EXPECT_EQ(p.run("#define Q(a, b, c) a ## b ## c\nQ(ab, cd, .)"), "abcd .");
+  EXPECT_EQ(p.diag_lines(), "2:1: error: pasting formed 'abcd.', an invalid preprocessing token\n");
+}
+
+TEST(PreprocessorMacros, DirectivesInsideMacroArguments) {
+  PP p;
+  EXPECT_EQ(p.run("#define F(a, b) a + b\n#define X\nF(1,\n#ifdef X\n2\n#else\n3\n#endif\n)"),
+            "1 + 2");
+  EXPECT_EQ(p.diag_lines(), "");
+  EXPECT_EQ(p.run("#define F(a) a\nF(1\n#include \"x.h\"\n)"), "1");
+  EXPECT_EQ(p.diag_lines(),
+            "3:2: error: #include inside the arguments of a macro invocation is not supported\n");
+}
+
+TEST(PreprocessorMacros, FunctionLikeNameAtEndAndAcrossDirective) {
+  PP p;
+  // The '(' is looked for across lines, but a directive line ends the search.
+  EXPECT_EQ(p.run("#define F(x) [x]\nF\n#define Y 1\n(Y) F"), "F ( 1 ) F");
+  EXPECT_EQ(p.diag_lines(), "");
+}
+
+TEST(PreprocessorDirectives, HasInclude) {
+  PP p;
+  EXPECT_EQ(p.run("#ifdef __has_include\n#if __has_include(\"guarded.h\") && "
+                  "!__has_include(<nope.h>) && __has_include(<inc_b.h>)\nyes\n#endif\n#endif\n",
+                  kInputs + "/main.gk"),
+            "");
+  p.opts.include_dirs = {kInputs + "/incdir"};
+  EXPECT_EQ(p.run("#if __has_include(\"guarded.h\") && !__has_include(<nope.h>) && "
+                  "__has_include(<inc_b.h>)\nyes\n#endif\n",
+                  kInputs + "/main.gk"),
+            "yes");
+  EXPECT_EQ(p.diag_lines(), "");
+  p.run("__has_include(\"x\")\n#if __has_include(x)\n#endif\n");
+  EXPECT_EQ(p.diag_lines(),
+            "1:1: error: __has_include can only be used in #if and #elif\n"
+            "2:19: error: __has_include expects \"FILENAME\" or <FILENAME> in parentheses\n");
+}
+
+TEST(PreprocessorDirectives, ExtraTokensWarn) {
+  PP p;
+  EXPECT_EQ(p.run("#define A\n#ifdef A B\n#endif C\n#undef A D\n#include \"once.h\" E\nx",
+                  kInputs + "/main.gk"),
+            "int once ; x");
+  EXPECT_EQ(p.diag_lines(),
+            "2:10: warning: extra tokens at end of #ifdef directive\n"
+            "3:8: warning: extra tokens at end of #endif directive\n"
+            "4:10: warning: extra tokens at end of #undef directive\n"
+            "5:19: warning: extra tokens at end of #include directive\n");
+}
+
+TEST(PreprocessorDirectives, BadCommandLineOptions) {
+  PP p;
+  p.opts.defines = {"A=1\n#define B 2"};
+  p.opts.undefines = {"C\nD"};
+  EXPECT_EQ(p.run("A B"), "A B");
+  EXPECT_EQ(p.diag_lines(),
+            "error: invalid macro option '-DA=1\n#define B 2': it contains a line break\n"
+            "error: invalid macro option '-UC\nD': it contains a line break\n");
+}
+
+TEST(PreprocessorInclude, MoreForms) {
+  PP p;
+  p.opts.include_dirs = {kInputs + "/incdir"};
+  // A macro expanding to <...>; __FILE__ inside an included file; the same file through another
+  // path is still the same file for #pragma once.
+  EXPECT_EQ(p.run("#define HDR <inc_b.h>\n#include HDR\nB_VALUE\n#include \"once.h\"\n"
+                  "#include \"../pp/once.h\"\n#include \"file_name.h\"\n",
+                  kInputs + "/main.gk"),
+            "int from_b ; 2 int once ; \"" + kInputs + "/file_name.h\" 2");
+  EXPECT_EQ(p.diag_lines(), "");
+}
+
+TEST(PreprocessorInclude, MacroInvocationDoesNotCrossFileEnd) {
+  PP p;
+  EXPECT_EQ(p.run("#define F(x) x\n#include \"open_call.h\"\n1) after\n", kInputs + "/main.gk"),
+            "1 ) after");
+  ASSERT_EQ(p.diags.diagnostics().size(), 1u);
+  EXPECT_EQ(p.diags.format_all(), kInputs +
+                                      "/open_call.h:2:1: error: unterminated argument list "
+                                      "invoking macro 'F'\nF(\n^\n");
+}
+
+TEST(PreprocessorInclude, CustomDepthLimitAndDirectory) {
+  PP p;
+  p.limits.max_include_depth = 5;
+  p.run("#include \"self.h\"\n", kInputs + "/main.gk");
+  ASSERT_EQ(p.diags.diagnostics().size(), 1u);
+  EXPECT_EQ(p.diags.diagnostics()[0].message,
+            "#include nested too deeply (limit is 5 levels; is there an include cycle without an "
+            "include guard?)");
+  EXPECT_EQ(p.sm.name(p.diags.diagnostics()[0].loc.file), kInputs + "/self.h");
+  PP d;
+  d.run("#include \"incdir\"\n", kInputs + "/main.gk");
+  EXPECT_EQ(d.diag_lines(), "1:10: error: 'incdir' file not found\n");
+}
+
+TEST(PreprocessorLexer, EmptyAndTinyInputs) {
+  for (const char* src : {"", "\n", "#", "#define X 1", "X", "\\", "/**/", "//"}) {
+    PP p;
+    p.run(src);
+    ASSERT_FALSE(p.toks.empty());
+    EXPECT_EQ(p.toks.back().kind, TokenKind::Eof) << src;
+  }
+  PP p;
+  EXPECT_EQ(p.run("#define X 1"), "");
+  EXPECT_EQ(p.toks.size(), 1u);
+  EXPECT_EQ(p.run("a"), "a");
+  EXPECT_EQ(p.toks.back().loc.line, 1u);
+}
+
+TEST(PreprocessorLocations, LineAfterSplicesAndInIncludes) {
+  PP p;
+  p.run("a \\\n b \\\n c __LINE__\nd\n", "t.gk");
+  EXPECT_EQ(p.spelled(), "a b c 3 d");
+  EXPECT_EQ(p.tok("c").loc.line, 3u);
+  EXPECT_EQ(p.tok("c").loc.col, 2u);
+  EXPECT_EQ(p.tok("d").loc.line, 4u);
+  // A diagnostic from an expansion is printed at the use, with that line and caret.
+  PP q;
+  q.run("#define BAD 1abc\n\nint x = BAD;\n", "t.gk");
+  EXPECT_EQ(q.diags.format_all(),
+            "t.gk:3:9: error: invalid suffix 'abc' on integer constant\nint x = BAD;\n        ^\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pathological inputs: errors or results, never a crash, a hang or a quadratic blowup.
 

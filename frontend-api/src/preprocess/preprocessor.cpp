@@ -23,7 +23,7 @@ namespace gpuc::frontend {
 namespace pp {
 namespace {
 
-enum class Builtin : uint8_t { None, File, Line, Counter };
+enum class Builtin : uint8_t { None, File, Line, Counter, HasInclude };
 
 struct Macro {
   uint32_t name = 0;
@@ -122,6 +122,9 @@ class Preprocessor {
     define_builtin("__FILE__", Builtin::File);
     define_builtin("__LINE__", Builtin::Line);
     define_builtin("__COUNTER__", Builtin::Counter);
+    define_builtin("__has_include", Builtin::HasInclude);
+    id_has_include_ = intern_static("__has_include");
+    id_va_opt_ = intern_static("__VA_OPT__");
   }
 
   std::vector<Token> run(uint32_t file);
@@ -141,12 +144,14 @@ class Preprocessor {
   std::deque<std::string> arena_;  // spellings made by the preprocessor (paste, #, __LINE__)
   bool last_from_file_ = false;    // the last lex_raw() token came from a file context
   bool fatal_ = false;             // stop: every read returns Eof
+  bool in_if_line_ = false;        // expanding a #if / #elif line
   unsigned include_depth_ = 0;
   unsigned nesting_ = 0;  // nested macro-argument pre-expansions
   size_t expanded_tokens_ = 0;
   size_t argument_tokens_ = 0;  // tokens in the arguments of invocations being substituted
   unsigned counter_ = 0;
   uint32_t id_defined_ = 0, id_va_args_ = 0, id_pragma_op_ = 0, id_true_ = 0, id_false_ = 0;
+  uint32_t id_has_include_ = 0, id_va_opt_ = 0;
 
   uint32_t intern_static(std::string_view s) { return idents_.intern(s); }
   const char* store(std::string s) {
@@ -200,6 +205,9 @@ class Preprocessor {
   void do_undef(Lexer& lx, const PPTok& name);
   void do_include(Lexer& lx, const PPTok& name, Mode mode);
   SourceFile* find_include(std::string_view name, bool angled, SourceLocation loc);
+  std::string resolve_include(std::string_view name, bool angled);
+  SourceFile* current_file();
+  bool read_has_include_operand(const PPTok& op, PPTok& out);
   void do_if(Lexer& lx, const PPTok& hash, const PPTok& name);
   bool eval_line(Lexer& lx, const PPTok& name);
   bool eval_ifdef(Lexer& lx, const PPTok& name, bool negate);
@@ -211,7 +219,7 @@ class Preprocessor {
   void do_line(Lexer& lx, const PPTok& name);
 
   std::string predefines();
-  std::vector<Token> convert(const std::vector<PPTok>& toks, SourceLocation eof_loc);
+  void emit(const PPTok& t, std::vector<Token>& out);
 };
 
 // ------------------------------------------------------------------------------------------
@@ -337,6 +345,13 @@ void Preprocessor::next(PPTok& t) {
       t.flags |= kNoExpand;  // painted blue: C99 §6.10.3.4p2
       return;
     }
+    if (macros_[mi].builtin == Builtin::HasInclude) {
+      if (!in_if_line_) {
+        diags_.error(t.loc, "__has_include can only be used in #if and #elif");
+        continue;
+      }
+      return;  // evaluated by expand_tokens()
+    }
     if (macros_[mi].builtin != Builtin::None) {
       expand_builtin(macros_[mi], t);
       return;
@@ -453,6 +468,12 @@ void Preprocessor::push_expansion(int32_t mi, const PPTok& name, std::vector<PPT
 // Expands a token list on its own (a macro argument, a #if line): as if it formed the rest of
 // the input, stopping at its end (C99 §6.10.3.1p1).
 std::vector<PPTok> Preprocessor::expand_tokens(std::vector<PPTok> toks, bool if_line) {
+  struct Restore {
+    bool& flag;
+    bool saved;
+    ~Restore() { flag = saved; }
+  } restore{in_if_line_, in_if_line_};
+  if (if_line) in_if_line_ = true;  // argument pre-expansions inside a #if line inherit it
   std::vector<PPTok> out;
   PPTok end;
   end.kind = PPKind::Sentinel;
@@ -465,7 +486,12 @@ std::vector<PPTok> Preprocessor::expand_tokens(std::vector<PPTok> toks, bool if_
     PPTok t;
     next(t);
     if (t.kind == PPKind::Sentinel || t.kind == PPKind::Eof) break;
-    if (if_line && t.ident == id_defined_) {
+    if (if_line && t.ident == id_has_include_) {
+      if (!read_has_include_operand(t, t)) {
+        pop_to(base);
+        return {};
+      }
+    } else if (if_line && t.ident == id_defined_) {
       // `defined X` / `defined ( X )`: the operand is read unexpanded (C99 §6.10.1p1), also
       // when `defined` comes out of a macro expansion (undefined in C99; as clang and gcc).
       if (!read_defined_operand(t, t)) {
@@ -477,6 +503,48 @@ std::vector<PPTok> Preprocessor::expand_tokens(std::vector<PPTok> toks, bool if_
   }
   pop_to(base);
   return out;
+}
+
+// __has_include ( "name" ) / __has_include ( <name> ) (C++17 [cpp.cond], C23 §6.10.1): 1 if
+// #include would find the file.
+bool Preprocessor::read_has_include_operand(const PPTok& op, PPTok& out) {
+  static const char* const kZeroOne[2] = {"0", "1"};
+  auto bad = [&](const PPTok& at) {
+    diags_.error(at.kind == PPKind::Sentinel ? op.loc : at.loc,
+                 "__has_include expects \"FILENAME\" or <FILENAME> in parentheses");
+    return false;
+  };
+  PPTok t;
+  lex_raw(t, Mode::Collect);
+  if (!t.is_punct('(')) return bad(t);
+  lex_raw(t, Mode::Collect);
+  std::string name;
+  bool angled = false;
+  if (t.kind == PPKind::String && t.ptr[0] == '"') {
+    name.assign(t.ptr + 1, t.len - 2);
+  } else if (t.is_punct('<')) {
+    angled = true;
+    for (;;) {
+      lex_raw(t, Mode::Collect);
+      if (t.is_punct('>')) break;
+      if (t.kind == PPKind::Sentinel || t.kind == PPKind::FileEnd || t.kind == PPKind::Eof)
+        return bad(t);
+      if (!name.empty() && (t.flags & kLeadingSpace)) name += ' ';
+      name.append(t.ptr, t.len);
+    }
+  } else {
+    return bad(t);
+  }
+  lex_raw(t, Mode::Collect);
+  if (!t.is_punct(')')) return bad(t);
+  const bool found = !name.empty() && !resolve_include(name, angled).empty();
+  PPTok v = op;
+  v.kind = PPKind::Number;
+  v.ident = 0;
+  v.ptr = kZeroOne[found];
+  v.len = 1;
+  out = v;
+  return true;
 }
 
 bool Preprocessor::read_defined_operand(const PPTok& def, PPTok& out) {
@@ -607,8 +675,30 @@ std::vector<PPTok> Preprocessor::substitute(int32_t mi, const PPTok& name,
   bool left_placemarker = false;  // ...and its left operand was empty (C99 §6.10.3.3p2)
   bool last_empty = false;
 
+  size_t va_opt_close = SIZE_MAX;  // the ')' of the __VA_OPT__ whose content is substituted
+  const std::vector<PPTok> nothing;
   for (size_t i = 0; i < n;) {
+    if (i == va_opt_close) {  // `__VA_OPT__()`: empty content
+      va_opt_close = SIZE_MAX;
+      ++i;
+      continue;
+    }
     const PPTok& bt = body[i];
+    if (bt.ident == id_va_opt_ && m.variadic && bt.param == kNoParam) {
+      // C++20 [cpp.subst]p3: the content if the variable arguments are not empty, else a
+      // placemarker.
+      size_t close = i + 2;
+      for (int depth = 0; close < n; ++close) {
+        if (body[close].is_punct('(')) ++depth;
+        if (body[close].is_punct(')') && depth-- == 0) break;
+      }
+      if (!args[va_index].empty()) {
+        va_opt_close = close;
+        i += 2;
+        continue;
+      }
+      i = close;  // now at the ')': handled below as the end of an empty operand
+    }
     const std::vector<PPTok>* seq = &single;
     bool from_arg = false;
     uint16_t param = kNoParam;
@@ -632,6 +722,9 @@ std::vector<PPTok> Preprocessor::substitute(int32_t mi, const PPTok& name,
         seq = &expanded[param];
       }
       from_arg = true;
+      ++i;
+    } else if (bt.ident == id_va_opt_ && m.variadic && bt.param == kNoParam) {
+      seq = &nothing;  // __VA_OPT__ with empty variable arguments (i is at its ')')
       ++i;
     } else {
       single[0] = bt;
@@ -698,6 +791,10 @@ std::vector<PPTok> Preprocessor::substitute(int32_t mi, const PPTok& name,
       out[first_new].flags = static_cast<uint8_t>((out[first_new].flags & ~kLeadingSpace) |
                                                   (bt.flags & kLeadingSpace));
     }
+    if (i == va_opt_close) {  // the end of a __VA_OPT__ content
+      va_opt_close = SIZE_MAX;
+      ++i;
+    }
     if (i < n && body[i].param == kNoParam && body[i].is_punct("##")) {
       paste_pending = true;
       left_placemarker = last_empty;
@@ -732,6 +829,7 @@ void Preprocessor::expand_builtin(const Macro& m, PPTok& t) {
       break;
     }
     case Builtin::None:
+    case Builtin::HasInclude:
       return;
   }
   t.len = static_cast<uint32_t>(s.size());
@@ -929,6 +1027,33 @@ void Preprocessor::do_define(Lexer& lx, const PPTok& hash) {
       return;
     }
   }
+  // C++20 __VA_OPT__ ( content ): only in variadic macros, not nested, parentheses balanced.
+  for (size_t j = 0; j < m.body.size(); ++j) {
+    const PPTok& t = m.body[j];
+    if (t.ident != id_va_opt_) continue;
+    if (!m.variadic) {
+      diags_.error(t.loc, "__VA_OPT__ can only appear in the expansion of a variadic macro");
+      return;
+    }
+    if (j + 1 >= m.body.size() || !m.body[j + 1].is_punct('(')) {
+      diags_.error(t.loc, "missing '(' following __VA_OPT__");
+      return;
+    }
+    size_t k = j + 2;
+    for (int depth = 0; k < m.body.size(); ++k) {
+      if (m.body[k].ident == id_va_opt_) {
+        diags_.error(m.body[k].loc, "__VA_OPT__ cannot be nested");
+        return;
+      }
+      if (m.body[k].is_punct('(')) ++depth;
+      if (m.body[k].is_punct(')') && depth-- == 0) break;
+    }
+    if (k >= m.body.size()) {
+      diags_.error(t.loc, "unterminated __VA_OPT__");
+      return;
+    }
+    j = k;
+  }
   // Redefinition: allowed when identical (C99 §6.10.3p2); otherwise warn, as clang does.
   IdentInfo& info = idents_[m.name];
   if (info.macro >= 0) {
@@ -964,31 +1089,44 @@ void Preprocessor::do_undef(Lexer& lx, const PPTok& name) {
   end_directive(lx, name, true);
 }
 
-SourceFile* Preprocessor::find_include(std::string_view name, bool angled, SourceLocation loc) {
-  std::vector<const std::string*> dirs;
-  std::string here;
-  if (!angled) {
-    here = ctx_.back().file ? ctx_.back().file->dir : std::string();
-    dirs.push_back(&here);
-  }
-  for (const std::string& d : options_.include_dirs) dirs.push_back(&d);
-  for (const std::string* dir : dirs) {
-    std::string path = join_path(*dir, name);
-    if (!is_regular_file(path)) continue;
-    std::string key = canonical_path(path);
-    if (auto it = file_cache_.find(key); it != file_cache_.end()) return it->second;
-    Result<std::string> text = read_file(path);
-    if (!text.ok()) {
-      diags_.error(loc, text.error().message);
-      return nullptr;
-    }
-    uint32_t id = sources_.add_buffer(path, *text);
-    SourceFile& f = new_file(id, *text, path, false);
-    file_cache_.emplace(f.key, &f);
-    return &f;
-  }
-  diags_.error(loc, quote_name(name) + " file not found");
+SourceFile* Preprocessor::current_file() {
+  for (size_t i = ctx_.size(); i-- > 0;)
+    if (ctx_[i].file && !ctx_[i].file->synthetic) return ctx_[i].file;
   return nullptr;
+}
+
+// C99 §6.10.2: "..." is searched for next to the including file, then like <...>; <...> in the
+// -I directories, in order.
+std::string Preprocessor::resolve_include(std::string_view name, bool angled) {
+  if (!angled) {
+    SourceFile* f = current_file();
+    std::string path = join_path(f ? f->dir : std::string(), name);
+    if (is_regular_file(path)) return path;
+  }
+  for (const std::string& d : options_.include_dirs) {
+    std::string path = join_path(d, name);
+    if (is_regular_file(path)) return path;
+  }
+  return {};
+}
+
+SourceFile* Preprocessor::find_include(std::string_view name, bool angled, SourceLocation loc) {
+  std::string path = resolve_include(name, angled);
+  if (path.empty()) {
+    diags_.error(loc, quote_name(name) + " file not found");
+    return nullptr;
+  }
+  std::string key = canonical_path(path);
+  if (auto it = file_cache_.find(key); it != file_cache_.end()) return it->second;
+  Result<std::string> text = read_file(path);
+  if (!text.ok()) {
+    diags_.error(loc, text.error().message);
+    return nullptr;
+  }
+  uint32_t id = sources_.add_buffer(path, *text);
+  SourceFile& f = new_file(id, *text, path, false);
+  file_cache_.emplace(f.key, &f);
+  return &f;
 }
 
 void Preprocessor::do_include(Lexer& lx, const PPTok& name, Mode mode) {
@@ -1202,11 +1340,7 @@ bool Preprocessor::do_pragma(std::vector<PPTok> toks, const PPTok& at, PPTok& ou
   if (toks.empty() || toks[0].kind != PPKind::Identifier) return false;
   const std::string_view p = toks[0].text();
   if (p == "once") {
-    for (size_t i = ctx_.size(); i-- > 0;)
-      if (ctx_[i].file && !ctx_[i].file->synthetic) {
-        ctx_[i].file->pragma_once = true;
-        break;
-      }
+    if (SourceFile* f = current_file()) f->pragma_once = true;
     return false;
   }
   if (p != "unroll") return false;
@@ -1338,79 +1472,74 @@ std::vector<Token> Preprocessor::run(uint32_t file) {
   SourceFile& pre = new_file(pre_id, pre_text, "", true);
   push_file(pre, false);
 
-  std::vector<PPTok> toks;
-  toks.reserve(main.text.size() / 4 + 16);
+  // Tokens go straight into the result (no intermediate copy). Reserving generously costs only
+  // address space: pages are touched as tokens are written.
+  std::vector<Token> out;
+  out.reserve(main.text.size() / 2 + 64);
   PPTok t;
   for (;;) {
     next(t);
     if (t.kind == PPKind::Eof) break;
-    toks.push_back(t);
+    emit(t, out);
   }
-  if (fatal_) {
-    Token eof;
-    eof.loc = t.loc;
-    return {eof};
-  }
-  return convert(toks, t.loc);
-}
-
-std::vector<Token> Preprocessor::convert(const std::vector<PPTok>& toks, SourceLocation eof_loc) {
-  std::vector<Token> out;
-  out.reserve(toks.size() + 1);
-  std::string error;
-  for (const PPTok& t : toks) {
-    Token r;
-    switch (t.kind) {
-      case PPKind::Identifier:
-        r.kind = TokenKind::Identifier;
-        break;
-      case PPKind::Number:
-        error.clear();
-        r.kind = classify_number(t.text(), &error) == NumberClass::Float ? TokenKind::FloatLiteral
-                                                                         : TokenKind::IntLiteral;
-        if (!error.empty()) diags_.error(t.loc, error);
-        break;
-      case PPKind::Char:
-        r.kind = TokenKind::CharLiteral;
-        break;
-      case PPKind::String:
-        r.kind = TokenKind::StringLiteral;
-        break;
-      case PPKind::Punct:
-        r.kind = TokenKind::Punct;
-        break;
-      case PPKind::PragmaUnroll:
-        r.kind = TokenKind::PragmaUnroll;
-        break;
-      case PPKind::Other: {
-        if (t.flags & kReported) continue;
-        unsigned char c = static_cast<unsigned char>(t.ptr[0]);
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02X", c);
-        if (c >= 0x80)
-          diags_.error(t.loc,
-                       "non-ASCII characters are not allowed outside of literals and "
-                       "comments");
-        else if (c < 0x20 || c == 0x7f)
-          diags_.error(t.loc, std::string("invalid control character ") + hex + " in source");
-        else
-          diags_.error(t.loc, std::string("stray '") + static_cast<char>(c) + "' in program");
-        continue;
-      }
-      default:
-        continue;  // FileEnd / Sentinel never reach here
-    }
-    r.text.assign(t.ptr, t.len);
-    r.loc = t.loc;
-    r.at_line_start = t.flags & kAtLineStart;
-    r.leading_space = t.flags & kLeadingSpace;
-    out.push_back(std::move(r));
-  }
+  if (fatal_) out.clear();
   Token eof;
-  eof.loc = eof_loc;
+  eof.loc = t.loc;
   eof.at_line_start = true;
   out.push_back(std::move(eof));
   return out;
+}
+
+// One pp-token -> one parser token (C99 §5.1.1.2 phase 7): pp-numbers are classified and
+// checked, Other tokens (stray characters) are errors and dropped.
+void Preprocessor::emit(const PPTok& t, std::vector<Token>& out) {
+  TokenKind kind;
+  switch (t.kind) {
+    case PPKind::Identifier:
+      kind = TokenKind::Identifier;
+      break;
+    case PPKind::Number: {
+      std::string error;
+      kind = classify_number(t.text(), &error) == NumberClass::Float ? TokenKind::FloatLiteral
+                                                                     : TokenKind::IntLiteral;
+      if (!error.empty()) diags_.error(t.loc, std::move(error));
+      break;
+    }
+    case PPKind::Char:
+      kind = TokenKind::CharLiteral;
+      break;
+    case PPKind::String:
+      kind = TokenKind::StringLiteral;
+      break;
+    case PPKind::Punct:
+      kind = TokenKind::Punct;
+      break;
+    case PPKind::PragmaUnroll:
+      kind = TokenKind::PragmaUnroll;
+      break;
+    case PPKind::Other: {
+      if (t.flags & kReported) return;
+      unsigned char c = static_cast<unsigned char>(t.ptr[0]);
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      if (c >= 0x80)
+        diags_.error(t.loc,
+                     "non-ASCII characters are not allowed outside of literals and comments");
+      else if (c < 0x20 || c == 0x7f)
+        diags_.error(t.loc, std::string("invalid control character ") + hex + " in source");
+      else
+        diags_.error(t.loc, std::string("stray '") + static_cast<char>(c) + "' in program");
+      return;
+    }
+    default:
+      return;  // FileEnd / Sentinel never get here
+  }
+  Token& r = out.emplace_back();
+  r.kind = kind;
+  r.text.assign(t.ptr, t.len);
+  r.loc = t.loc;
+  r.at_line_start = t.flags & kAtLineStart;
+  r.leading_space = t.flags & kLeadingSpace;
 }
 
 }  // namespace
