@@ -336,6 +336,63 @@ TEST(NvvmOptionsTest, CubinNeedsRealArch) {
   EXPECT_NE(d.diagnostics()[0].message.find("--arch=sm_XX"), std::string::npos) << diags_text(d);
 }
 
+TEST(NvvmOptionsTest, LibnvvmVerifierErrorIsAnInternalCompilerError) {
+  REQUIRE_LIBNVVM();
+  NvvmModule broken;
+  broken.text = "target triple = \"nvptx64-nvidia-cuda\"\ndefine void @k() {\n  ret i32 0\n}\n";
+  DiagnosticEngine d;
+  EXPECT_FALSE(compile_nvvm_to_ptx(broken, NvvmOptions{}, d).ok());
+  ASSERT_EQ(d.error_count(), 1u) << diags_text(d);
+  const std::string& msg = d.diagnostics()[0].message;
+  EXPECT_EQ(msg.rfind("internal compiler error: libNVVM's verifier rejected", 0), 0u) << msg;
+  EXPECT_NE(msg.find("--emit=nvvm"), std::string::npos) << msg;
+}
+
+// The gpuc tool end to end: nvcc-style option spellings reach libNVVM.
+TEST(NvvmCli, EmitsPtxNvvmAndCubinWithOptions) {
+  REQUIRE_LIBNVVM();
+  std::string gpuc = std::string(GPUC_BINARY_DIR) + "/bin/gpuc";
+  ASSERT_TRUE(file_exists(gpuc)) << gpuc;
+  std::string dir = scratch_dir("cli");
+  std::string src = dir + "/saxpy.gir";
+  {
+    auto m = build({"saxpy", build_saxpy});
+    ASSERT_TRUE(write_file_atomic(src, ir::print_module(*m)).ok());
+  }
+  CommandResult ptx = run_command(gpuc + " --target=cuda '" + src + "' -o -");
+  ASSERT_EQ(ptx.status, 0) << ptx.output;
+  EXPECT_NE(ptx.output.find(".target sm_75"), std::string::npos) << ptx.output;
+  EXPECT_EQ(count(ptx.output, "fma.rn.f32"), 1u) << ptx.output;
+  CommandResult fast = run_command(
+      gpuc + " --target=cuda -ftz=true -fma=false --arch=compute_90 '" + src + "' -o -");
+  ASSERT_EQ(fast.status, 0) << fast.output;
+  EXPECT_NE(fast.output.find(".target sm_90"), std::string::npos) << fast.output;
+  EXPECT_EQ(count(fast.output, "mul.rn.ftz.f32"), 1u) << fast.output;
+  CommandResult nvvm = run_command(gpuc + " --target=cuda --emit=nvvm '" + src + "'");
+  ASSERT_EQ(nvvm.status, 0) << nvvm.output;
+  EXPECT_NE(nvvm.output.find("!\"kernel\", i32 1}"), std::string::npos) << nvvm.output;
+  CommandResult modern =
+      run_command(gpuc + " --target=cuda --nvvm-dialect=modern '" + src + "' -o -");
+  EXPECT_EQ(modern.status, 1);
+  EXPECT_NE(modern.output.find("needs --arch=compute_100"), std::string::npos) << modern.output;
+  if (find_nvjitlink().ok()) {
+    std::string cubin = dir + "/saxpy.cubin";
+    CommandResult c = run_command(gpuc + " --target=cuda --emit=cubin --arch=sm_90 '" + src +
+                                  "' -o '" + cubin + "'");
+    ASSERT_EQ(c.status, 0) << c.output;
+    Result<std::string> bytes = read_file(cubin);
+    ASSERT_TRUE(bytes.ok());
+    EXPECT_EQ(bytes.value().substr(0, 4),
+              "\x7f"
+              "ELF");
+    CommandResult bad =
+        run_command(gpuc + " --target=cuda --emit=cubin '" + src + "' -o '" + cubin + "2'");
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.output.find("--arch=sm_XX"), std::string::npos) << bad.output;
+    EXPECT_FALSE(file_exists(cubin + "2"));
+  }
+}
+
 TEST(NvvmCubin, SaxpyLinksForSm80) {
   REQUIRE_LIBNVVM();
   if (!find_nvjitlink().ok()) GTEST_SKIP() << find_nvjitlink().error().message;

@@ -805,7 +805,9 @@ class Writer {
       case Op::LaneId:
         return sreg("laneid");
       case Op::WarpSize:
-        return sreg("warpsize");
+        // 32 on every architecture libNVVM targets (PTX's WARP_SZ); a constant lets libNVVM
+        // unroll warp loops and turn `% warpSize` into a mask.
+        return "32";
 
       case Op::Var: {
         TypeId pointee = t_.pointee(rt);
