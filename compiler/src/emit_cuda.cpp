@@ -49,14 +49,27 @@ bool emit_cuda(Compilation& c, ir::Module& m, Emit emit, CompileOutput& out) {
 
   Result<nvvm::NvvmModule> nvvm_ir = nvvm::write_nvvm_module(m, n, diags);
   if (!nvvm_ir) return false;
+  if (emit == Emit::Nvvm && !o.validate) {
+    out.data = std::move(nvvm_ir.value().text);
+    out.is_binary = false;
+    return true;
+  }
+  // --validate: the NVVM IR goes through libNVVM's verifier and compiler, and the PTX through
+  // nvJitLink's assembler for the arch's own GPU (sm_XX of compute_XX), so ptxas errors show here.
+  Result<std::string> ptx = nvvm::compile_nvvm_to_ptx(nvvm_ir.value(), n, diags);
+  if (!ptx) return false;
   if (emit == Emit::Nvvm) {
     out.data = std::move(nvvm_ir.value().text);
     out.is_binary = false;
     return true;
   }
-  Result<std::string> ptx = nvvm::compile_nvvm_to_ptx(nvvm_ir.value(), n, diags);
-  if (!ptx) return false;
   if (emit == Emit::Ptx) {
+    if (o.validate) {
+      Result<nvvm::Arch> arch = nvvm::parse_arch(o.arch);
+      nvvm::NvvmOptions sm = n;
+      sm.arch = arch.ok() ? arch.value().sm_name() : "sm_75";
+      if (!nvvm::link_ptx_to_cubin(ptx.value(), sm, diags)) return false;
+    }
     out.data = std::move(ptx.value());
     out.is_binary = false;
     return true;

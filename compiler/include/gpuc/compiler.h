@@ -4,9 +4,11 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "gpuc/artifact/artifact.h"
 #include "gpuc/ir/module.h"
 #include "gpuc/ir/reflection.h"
 #include "gpuc/support/diagnostics.h"
@@ -87,5 +89,16 @@ class Compilation {
   CompileOutput run(uint32_t file);
   CompileOutput finish(CompileOutput out);
 };
+
+// The artifact (code + reflection) of a successful PTX or SPIR-V compilation.
+Artifact make_artifact(Target target, const CompileOutput& output);
+
+// Compiles the file once per target (each with its own predefined macros) and collects the
+// artifacts into one bundle: what `gpuc --target=all -o k.gpub` and `--emit=header` write.
+// The formatted diagnostics of every compilation are appended to *diagnostics. On failure the
+// error says which target failed; its diagnostics explain why.
+Result<Bundle> compile_bundle(const std::string& path, const CompileOptions& options,
+                              std::span<const Target> targets, std::string* diagnostics,
+                              bool color = false);
 
 }  // namespace gpuc

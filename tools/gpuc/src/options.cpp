@@ -27,8 +27,10 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
 
   std::string target = "cuda";
   std::map<std::string, Target> targets{{"cuda", Target::Cuda}, {"vulkan", Target::Vulkan}};
-  app.add_option("--target", target, "Target: cuda (NVVM IR -> PTX) or vulkan (SPIR-V)")
-      ->check(CLI::IsMember({"cuda", "vulkan"}))
+  app.add_option("--target", target,
+                 "Target: cuda (NVVM IR -> PTX), vulkan (SPIR-V), or all (a .gpub bundle holding "
+                 "both, with reflection)")
+      ->check(CLI::IsMember({"cuda", "vulkan", "all"}))
       ->default_str("cuda");
   std::string emit = "default";
   std::map<std::string, Emit> emits{{"default", Emit::Default}, {"ir", Emit::Ir},
@@ -37,8 +39,13 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
                                     {"spvasm", Emit::Spvasm}};
   app.add_option("--emit", emit,
                  "What to write: ir (gpuc IR text), nvvm, ptx, cubin (cuda); spirv, spvasm "
-                 "(vulkan). Default: ptx for cuda, spirv for vulkan")
-      ->check(CLI::IsMember({"default", "ir", "nvvm", "ptx", "cubin", "spirv", "spvasm"}));
+                 "(vulkan); bundle (.gpub: code + reflection of the target, or of both with "
+                 "--target=all); header (that bundle embedded in a C++ header). Default: ptx for "
+                 "cuda, spirv for vulkan (each with a .json reflection sidecar), bundle for all")
+      ->check(CLI::IsMember(
+          {"default", "ir", "nvvm", "ptx", "cubin", "spirv", "spvasm", "bundle", "header"}));
+  app.add_option("--symbol", o.symbol,
+                 "--emit=header: the C++ name of the embedded array (default: <input stem>_gpub)");
   app.add_option("-o", o.output, "Output file ('-' for standard output)");
   int opt = 2;
   app.add_option("-O", opt, "Optimisation level 0..3 (default 2)")->check(CLI::Range(0, 3));
@@ -141,8 +148,17 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
     *exit_code = 1;
     return std::nullopt;
   }
-  o.compile.target = targets.at(target);
-  o.compile.emit = emits.at(emit);
+  o.all_targets = target == "all";
+  o.compile.target = o.all_targets ? Target::Cuda : targets.at(target);
+  o.bundle = emit == "bundle" || (o.all_targets && emit == "default") ||
+             (o.output.size() > 5 && o.output.ends_with(".gpub") && emit == "default");
+  o.header = emit == "header";
+  if (o.all_targets && !o.bundle && !o.header) {
+    std::cerr << "gpuc: error: --target=all writes a bundle: use --emit=bundle or --emit=header\n";
+    *exit_code = 1;
+    return std::nullopt;
+  }
+  o.compile.emit = (o.bundle || o.header) ? Emit::Default : emits.at(emit);
   o.compile.opt_level = opt;
   for (const auto& [name, value] : nvvm_bool_values)
     if (!value.empty()) *nvvm_bools.at(name) = value == "true" || value == "1" ? 1 : 0;
