@@ -526,10 +526,16 @@ TEST(PreprocessorDirectives, PragmaUnrollOnceAndOthers) {
             "#pragma GCC diagnostic push\n#pragma nv_diag_suppress 177\n"
             "_Pragma(\"unroll 8\") for\n"
             "#define DO_PRAGMA(x) _Pragma(#x)\n#define UNROLL(n) DO_PRAGMA(unroll n)\nUNROLL(2)"),
-      "#pragma unroll() for #pragma unroll(4) for #pragma unroll((4/2)) #pragma unroll(8) "
+      "#pragma unroll() for #pragma unroll(4) for #pragma unroll(2) #pragma unroll(8) "
       "for #pragma unroll(2)");
   EXPECT_EQ(p.toks[0].kind, TokenKind::PragmaUnroll);
   EXPECT_EQ(p.toks[0].loc.line, 2u);
+  EXPECT_EQ(p.diag_lines(), "");
+  // Names that are not macros (a template parameter) and non-constant text stay as written.
+  EXPECT_EQ(p.run("#pragma unroll UNROLL_T\n#pragma unroll 2 * K\n#pragma unroll 1.5\n"
+                  "#pragma unroll (1/0)"),
+            "#pragma unroll(UNROLL_T) #pragma unroll(2 * K) #pragma unroll(1.5) #pragma "
+            "unroll((1/0))");
   EXPECT_EQ(p.diag_lines(), "");
 }
 

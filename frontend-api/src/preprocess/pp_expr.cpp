@@ -469,18 +469,29 @@ class ExprParser {
 
 }  // namespace
 
-bool evaluate_condition(const std::vector<PPTok>& tokens, const ExprEnv& env, bool& value) {
+bool evaluate_integer(const std::vector<PPTok>& tokens, const ExprEnv& env, uint64_t& value,
+                      bool& is_unsigned) {
   if (tokens.empty()) {
     env.diags.error(env.end_loc, "expected value in expression");
     return false;
   }
   try {
     ExprParser p(tokens, env);
-    value = p.parse_all().v != 0;
+    Value v = p.parse_all();
+    value = v.v;
+    is_unsigned = v.uns;
     return true;
   } catch (const ExprFailure&) {
     return false;
   }
+}
+
+bool evaluate_condition(const std::vector<PPTok>& tokens, const ExprEnv& env, bool& value) {
+  uint64_t v = 0;
+  bool uns = false;
+  if (!evaluate_integer(tokens, env, v, uns)) return false;
+  value = v != 0;
+  return true;
 }
 
 }  // namespace gpuc::frontend::pp

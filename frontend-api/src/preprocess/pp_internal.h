@@ -168,5 +168,8 @@ struct ExprEnv {
 // Evaluates a macro-expanded #if / #elif expression (C99 §6.10.1). Returns false after reporting
 // an error.
 bool evaluate_condition(const std::vector<PPTok>& tokens, const ExprEnv& env, bool& value);
+// The value of a macro-expanded integer constant expression (as in #if).
+bool evaluate_integer(const std::vector<PPTok>& tokens, const ExprEnv& env, uint64_t& value,
+                      bool& is_unsigned);
 
 }  // namespace gpuc::frontend::pp

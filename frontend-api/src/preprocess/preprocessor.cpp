@@ -1347,7 +1347,23 @@ bool Preprocessor::do_pragma(std::vector<PPTok> toks, const PPTok& at, PPTok& ou
   toks.erase(toks.begin());
   std::vector<PPTok> arg = expand_tokens(std::move(toks));
   std::string text;
-  for (size_t i = 0; i < arg.size(); ++i) {
+  // An integer constant expression of literals (`(N / 2)` after expansion) is folded to its
+  // value, as nvcc accepts; anything else (a template parameter, a constexpr name) is passed on
+  // as written.
+  bool foldable = arg.size() > 1;
+  for (const PPTok& t : arg)
+    if (t.kind != PPKind::Number && t.kind != PPKind::Punct && t.kind != PPKind::Char)
+      foldable = false;
+  if (foldable) {
+    DiagnosticEngine scratch;
+    ExprEnv env{scratch, idents_, id_defined_, id_true_, id_false_, limits_.max_nesting, at.loc};
+    uint64_t v = 0;
+    bool uns = false;
+    if (evaluate_integer(arg, env, v, uns))
+      text = uns ? std::to_string(v) : std::to_string(static_cast<int64_t>(v));
+  }
+  const bool folded = !text.empty();
+  for (size_t i = 0; !folded && i < arg.size(); ++i) {
     if (i > 0 && (arg[i].flags & kLeadingSpace)) text += ' ';
     text.append(arg[i].ptr, arg[i].len);
   }
