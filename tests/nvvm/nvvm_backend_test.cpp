@@ -84,17 +84,36 @@ std::string check_literal(const std::string& line) {
   return out;
 }
 
-class NvvmGolden : public ::testing::TestWithParam<TestKernel> {};
+// Every representative kernel in the typed dialect; saxpy and atomics also in the modern one.
+struct GoldenCase {
+  std::string name;  // golden file stem
+  TestKernel kernel;
+  Dialect dialect;
+};
+std::vector<GoldenCase> golden_cases() {
+  std::vector<GoldenCase> cases;
+  for (const TestKernel& k : representative_kernels()) {
+    cases.push_back({k.name, k, Dialect::Typed});
+    if (k.name == "saxpy" || k.name == "atomics")
+      cases.push_back({k.name + "_modern", k, Dialect::Modern});
+  }
+  return cases;
+}
+
+class NvvmGolden : public ::testing::TestWithParam<GoldenCase> {};
 }  // namespace
-void PrintTo(const TestKernel& k, std::ostream* os) {
-  *os << k.name;
+void PrintTo(const GoldenCase& c, std::ostream* os) {
+  *os << c.name;
 }
 namespace {
 
 TEST_P(NvvmGolden, MatchesCheckLines) {
-  auto m = build(GetParam());
+  auto m = build(GetParam().kernel);
   DiagnosticEngine d;
-  Result<std::string> text = emit_nvvm_ir(*m, NvvmOptions{}, d);
+  NvvmOptions options;
+  options.dialect = GetParam().dialect;
+  if (options.dialect == Dialect::Modern) options.arch = "compute_100";
+  Result<std::string> text = emit_nvvm_ir(*m, options, d);
   ASSERT_TRUE(text.ok()) << diags_text(d);
   std::string golden =
       std::string(GPUC_SOURCE_DIR) + "/tests/nvvm/golden/" + GetParam().name + ".ll";
@@ -131,7 +150,7 @@ TEST_P(NvvmGolden, MatchesCheckLines) {
                             "is intended)";
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, NvvmGolden, ::testing::ValuesIn(representative_kernels()),
+INSTANTIATE_TEST_SUITE_P(Kernels, NvvmGolden, ::testing::ValuesIn(golden_cases()),
                          [](const auto& info) { return info.param.name; });
 
 // --- libNVVM + ptxas on every kernel --------------------------------------------------------
