@@ -39,11 +39,16 @@ bool run_pipeline(Module& module, const PipelineOptions& options, DiagnosticEngi
       diags.error("unknown pass '" + name + "' in --print-after (passes: " + known + ")");
       return false;
     }
-  if (options.opt_level <= 0) return true;
+  if (options.opt_level <= 0) {
+    if (options.print_after_all || !options.print_after.empty())
+      diags.warning(SourceLocation{}, "no passes run at -O0: --print-after prints nothing");
+    return true;
+  }
+  unsigned errors_before = diags.error_count();
   for (const PassInfo& pass : all_passes()) {
     if (pass.name == "inline" && !options.inline_calls) continue;
     PassResult result = pass.run(module, diags);
-    if (result == PassResult::Failed || diags.has_errors()) return false;
+    if (result == PassResult::Failed || diags.error_count() > errors_before) return false;
     if (options.verify_each && !verify(module, diags)) {
       diags.error("internal compiler error: the IR is invalid after pass '" +
                   std::string(pass.name) + "'");

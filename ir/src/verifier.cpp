@@ -320,6 +320,11 @@ class Verifier {
       fail(id, "'return' takes at most 1 operand, found " + std::to_string(n));
       return;
     }
+    // V14 first for calls: V4 depends on the callee.
+    if (in.op == Op::Call && in.symbol >= m_.functions.size()) {
+      fail(id, "'call' names function #" + std::to_string(in.symbol) + ", which does not exist");
+      return;
+    }
     // V4: result presence.
     bool want_result = info.has_result;
     if (in.op == Op::Call && in.symbol < m_.functions.size())

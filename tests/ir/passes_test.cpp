@@ -419,6 +419,9 @@ TEST(Pipeline, O0RunsNothingAndO1RunsEverything) {
   EXPECT_TRUE(run_pipeline(*p->m, o, p->diags));
   EXPECT_EQ(print_module(*p->m), before);
   EXPECT_EQ(dumps, 0);
+  ASSERT_EQ(p->diags.warning_count(), 1u);
+  EXPECT_EQ(p->diags.diagnostics().back().message,
+            "no passes run at -O0: --print-after prints nothing");
 
   o.opt_level = 1;
   o.verify_each = true;

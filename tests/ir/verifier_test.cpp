@@ -325,6 +325,17 @@ TEST(Verifier, V14_Calls) {
                "parameter has type f32\n  call @f(%i)");
 }
 
+TEST(Verifier, V14_CallOfAMissingFunction) {
+  Module m;
+  Builder b(m);
+  b.create_kernel("k");
+  b.create(Op::Call, m.types.void_type());
+  b.function()->inst(b.last_inst()).symbol = 9;
+  expect_error(m,
+               "invalid IR: in function '@k': 'call' names function #9, which does not exist\n"
+               "  call @<bad function>()");
+}
+
 TEST(Verifier, V15_Global) {
   Module m;
   Builder b(m);
