@@ -171,8 +171,8 @@ Result<Device> Device::open(const std::string& spec_in, DeviceOptions options) {
 }
 
 const DeviceInfo& Device::info() const {
-  GPUC_ASSERT(impl_, "Device::info() on an empty Device");
-  return impl_->info;
+  static const DeviceInfo empty{};
+  return impl_ ? impl_->info : empty;
 }
 
 Result<Buffer> Device::alloc(size_t bytes) {
@@ -315,8 +315,7 @@ uint64_t Buffer::device_address() const {
   return impl_ ? impl_->address : 0;
 }
 Backend Buffer::backend() const {
-  GPUC_ASSERT(impl_, "Buffer::backend() on an empty Buffer");
-  return device_->info.backend;
+  return device_ ? device_->info.backend : Backend::Vulkan;
 }
 
 Status Buffer::upload(const void* data, size_t bytes, size_t offset) {
@@ -415,13 +414,13 @@ std::vector<std::string> Module::kernel_names() const {
 }
 
 const ir::ModuleReflection& Module::reflection() const {
-  GPUC_ASSERT(impl_, "Module::reflection() on an empty Module");
-  return impl_->reflection;
+  static const ir::ModuleReflection empty{};
+  return impl_ ? impl_->reflection : empty;
 }
 
 const ir::KernelReflection& Kernel::reflection() const {
-  GPUC_ASSERT(impl_, "Kernel::reflection() on an empty Kernel");
-  return impl_->reflection.kernels[index_];
+  static const ir::KernelReflection empty{};
+  return impl_ ? impl_->reflection.kernels[index_] : empty;
 }
 
 // --- streams -------------------------------------------------------------------------------------
@@ -443,43 +442,45 @@ std::string dims(Dim3 d) {
 Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3 grid, Dim3 block,
                       std::span<const Arg> args, detail::LaunchRequest& req,
                       detail::KeepAlive& keep) {
-  std::string who = "kernel '" + k.name + "': ";
+  // Messages are built only on failure: this runs on every launch.
+  auto who = [&] { return "kernel '" + k.name + "': "; };
   if (grid.x == 0 || grid.y == 0 || grid.z == 0)
-    return make_error(who + "grid " + dims(grid) + " has a zero dimension");
+    return make_error(who() + "grid " + dims(grid) + " has a zero dimension");
   if (block.x == 0 || block.y == 0 || block.z == 0)
-    return make_error(who + "block " + dims(block) + " has a zero dimension");
+    return make_error(who() + "block " + dims(block) + " has a zero dimension");
   for (int i = 0; i < 3; ++i) {
     uint32_t g = i == 0 ? grid.x : i == 1 ? grid.y : grid.z;
     uint32_t b = i == 0 ? block.x : i == 1 ? block.y : block.z;
     const char* axis = i == 0 ? "x" : i == 1 ? "y" : "z";
     if (g > dev.max_grid_dims[i])
-      return make_error(who + "grid " + dims(grid) + ": " + axis + " exceeds the device limit " +
+      return make_error(who() + "grid " + dims(grid) + ": " + axis + " exceeds the device limit " +
                         std::to_string(dev.max_grid_dims[i]));
     if (b > dev.max_block_dims[i])
-      return make_error(who + "block " + dims(block) + ": " + axis + " exceeds the device limit " +
-                        std::to_string(dev.max_block_dims[i]));
+      return make_error(who() + "block " + dims(block) + ": " + axis +
+                        " exceeds the device limit " + std::to_string(dev.max_block_dims[i]));
   }
   if (block.count() > dev.max_threads_per_block)
-    return make_error(who + "block " + dims(block) + " has " + std::to_string(block.count()) +
+    return make_error(who() + "block " + dims(block) + " has " + std::to_string(block.count()) +
                       " threads, more than the device's limit of " +
                       std::to_string(dev.max_threads_per_block) + " per block");
   if (k.fixed_block[0] != 0 &&
       (block.x != k.fixed_block[0] || block.y != k.fixed_block[1] || block.z != k.fixed_block[2]))
-    return make_error(who + "block " + dims(block) + " does not match the kernel's fixed block (" +
+    return make_error(who() + "block " + dims(block) +
+                      " does not match the kernel's fixed block (" +
                       std::to_string(k.fixed_block[0]) + ", " + std::to_string(k.fixed_block[1]) +
                       ", " + std::to_string(k.fixed_block[2]) + ")");
   if (k.max_block_threads != 0 && block.count() > k.max_block_threads)
-    return make_error(who + "block " + dims(block) + " has " + std::to_string(block.count()) +
+    return make_error(who() + "block " + dims(block) + " has " + std::to_string(block.count()) +
                       " threads, more than the kernel's __launch_bounds__ of " +
                       std::to_string(k.max_block_threads));
   if (k.static_shared_bytes > dev.max_shared_bytes)
-    return make_error(who + "uses " + std::to_string(k.static_shared_bytes) +
+    return make_error(who() + "uses " + std::to_string(k.static_shared_bytes) +
                       " bytes of shared memory, more than the device's " +
                       std::to_string(dev.max_shared_bytes));
   if (args.size() != k.params.size()) {
     std::string names;
     for (const auto& p : k.params) names += std::string(names.empty() ? "" : ", ") + p.name;
-    return make_error(who + "expects " + std::to_string(k.params.size()) + " argument" +
+    return make_error(who() + "expects " + std::to_string(k.params.size()) + " argument" +
                       (k.params.size() == 1 ? "" : "s") + " (" + names + "), got " +
                       std::to_string(args.size()));
   }
@@ -487,17 +488,17 @@ Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3
   for (size_t i = 0; i < args.size(); ++i) {
     const ir::ParamReflection& p = k.params[i];
     const Arg& a = args[i];
-    std::string arg = who + "argument " + std::to_string(i) + " ('" + p.name + "') ";
+    auto arg = [&] { return who() + "argument " + std::to_string(i) + " ('" + p.name + "') "; };
     bool want_ptr = p.kind == ir::ParamKind::Pointer;
     if (want_ptr && a.kind() != Arg::Kind::Pointer)
-      return make_error(arg + "expects a pointer (" + p.type + "), got " + a_bytes(a.size()));
+      return make_error(arg() + "expects a pointer (" + p.type + "), got " + a_bytes(a.size()));
     if (!want_ptr && a.kind() == Arg::Kind::Pointer)
-      return make_error(arg + "expects " + a_bytes(p.size) + " (" + p.type + "), got a pointer");
+      return make_error(arg() + "expects " + a_bytes(p.size) + " (" + p.type + "), got a pointer");
     if (a.size() != p.size)
-      return make_error(arg + "expects " + a_bytes(p.size) + " (" + p.type + "), got " +
+      return make_error(arg() + "expects " + a_bytes(p.size) + " (" + p.type + "), got " +
                         a_bytes(a.size()));
     if (static_cast<uint64_t>(p.offset) + p.size > req.params.size())
-      return make_error(arg + "lies outside the kernel's parameter block (corrupt reflection)");
+      return make_error(arg() + "lies outside the kernel's parameter block (corrupt reflection)");
     std::memcpy(req.params.data() + p.offset, a.data(), a.size());
   }
   return {};
@@ -523,11 +524,13 @@ Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<con
   for (size_t i = 0; i < args.size(); ++i) {
     const Arg& a = args[i];
     if (!a.from_buffer_) continue;
-    std::string arg =
-        "kernel '" + k.name + "': argument " + std::to_string(i) + " ('" + k.params[i].name + "') ";
-    if (!a.buffer_) return make_error(arg + "is an empty Buffer");
+    auto arg = [&] {
+      return "kernel '" + k.name + "': argument " + std::to_string(i) + " ('" + k.params[i].name +
+             "') ";
+    };
+    if (!a.buffer_) return make_error(arg() + "is an empty Buffer");
     if (a.offset_ > a.buffer_->size)
-      return make_error(arg + "points " + std::to_string(a.offset_) + " bytes into a " +
+      return make_error(arg() + "points " + std::to_string(a.offset_) + " bytes into a " +
                         std::to_string(a.buffer_->size) + "-byte buffer");
     if (a.buffer_->device != device_.get())
       return make_error("kernel '" + k.name + "': argument " + std::to_string(i) + " ('" +

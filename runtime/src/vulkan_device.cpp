@@ -556,15 +556,14 @@ class VulkanStream : public StreamImpl {
 
   Status upload(BufferImpl& dst, size_t offset, const void* src, size_t bytes,
                 KeepAlive keep) override {
-    Result<std::shared_ptr<VulkanBuffer>> staging = dev->create_buffer(bytes, MemoryUse::Upload);
-    if (!staging) return staging.error();
-    std::memcpy((*staging)->mapped, src, bytes);
     Status s = begin_command();
     if (!s) return s;
-    VkBufferCopy region{0, offset, bytes};
-    dev->vk->vkCmdCopyBuffer(current->cmd, (*staging)->buffer,
+    Result<HostSlice> staging = host_slice(bytes);
+    if (!staging) return staging.error();
+    std::memcpy(staging->buffer->mapped + staging->offset, src, bytes);
+    VkBufferCopy region{staging->offset, offset, bytes};
+    dev->vk->vkCmdCopyBuffer(current->cmd, staging->buffer->buffer,
                              static_cast<VulkanBuffer&>(dst).buffer, 1, &region);
-    keep.push_back(std::move(*staging));
     return end_command(std::move(keep));
   }
 
@@ -621,18 +620,18 @@ class VulkanStream : public StreamImpl {
     if (!pipeline) return pipeline.error();
     // ABI: parameters in push constants up to kMaxPushConstantParamBytes; beyond that the push
     // constant holds the 8-byte device address of a buffer with the same layout.
-    std::vector<char> push = req.params;
-    if (req.params.size() > ir::kMaxPushConstantParamBytes) {
-      Result<std::shared_ptr<VulkanBuffer>> pb =
-          dev->create_buffer(req.params.size(), MemoryUse::Upload);
-      if (!pb) return pb.error();
-      std::memcpy((*pb)->mapped, req.params.data(), req.params.size());
-      push.assign(8, 0);
-      std::memcpy(push.data(), &(*pb)->address, 8);
-      keep.push_back(std::move(*pb));
-    }
     Status s = begin_command();
     if (!s) return s;
+    std::vector<char> push = req.params;
+    if (req.params.size() > ir::kMaxPushConstantParamBytes) {
+      Result<HostSlice> pb = host_slice(req.params.size());
+      if (!pb) return pb.error();
+      std::memcpy(pb->buffer->mapped + pb->offset, req.params.data(), req.params.size());
+      uint64_t address = pb->buffer->address + pb->offset;
+      push.assign(8, 0);
+      std::memcpy(push.data(), &address, 8);
+    }
+    push.resize(m.push_bytes[req.kernel], 0);  // the layout's range: a multiple of 4 bytes
     const VkFns& vk = *dev->vk;
     vk.vkCmdBindPipeline(current->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, *pipeline);
     if (!push.empty())
@@ -670,7 +669,20 @@ class VulkanStream : public StreamImpl {
     uint32_t commands = 0;
     KeepAlive keep;
     std::vector<std::function<void()>> on_complete;
+    std::vector<std::shared_ptr<VulkanBuffer>> arena;  // host-visible chunks its commands read
+    size_t arena_used = 0;                             // bytes used in arena.back()
   };
+  // Host-visible memory for small uploads and indirect parameter blocks, carved out of per-stream
+  // chunks that are recycled when the submission using them completes (no allocation per launch).
+  struct HostSlice {
+    VulkanBuffer* buffer;
+    size_t offset;
+  };
+  static constexpr size_t kArenaChunkBytes = 256 * 1024;
+  static constexpr size_t kArenaMaxSlice = 64 * 1024;
+  // Needs an open command buffer (begin_command).
+  Result<HostSlice> host_slice(size_t bytes);
+  std::vector<std::shared_ptr<VulkanBuffer>> free_chunks;
   // Starts (or continues) the open command buffer and orders the next command after every
   // earlier one of this stream: a full compute/transfer memory barrier (Vulkan §7.6).
   Status begin_command();
@@ -686,6 +698,31 @@ class VulkanStream : public StreamImpl {
   std::shared_ptr<uint64_t> completed = std::make_shared<uint64_t>(0);
   Status failed;  // sticky: a lost device stays lost
 };
+
+Result<VulkanStream::HostSlice> VulkanStream::host_slice(size_t bytes) {
+  if (bytes > kArenaMaxSlice) {  // large: a buffer of its own, freed with the submission
+    Result<std::shared_ptr<VulkanBuffer>> b = dev->create_buffer(bytes, MemoryUse::Upload);
+    if (!b) return b.error();
+    HostSlice slice{b->get(), 0};
+    current->keep.push_back(std::move(*b));
+    return slice;
+  }
+  size_t at = (current->arena_used + 15) & ~size_t(15);
+  if (current->arena.empty() || at + bytes > current->arena.back()->size) {
+    if (!free_chunks.empty()) {
+      current->arena.push_back(std::move(free_chunks.back()));
+      free_chunks.pop_back();
+    } else {
+      Result<std::shared_ptr<VulkanBuffer>> b =
+          dev->create_buffer(kArenaChunkBytes, MemoryUse::Upload);
+      if (!b) return b.error();
+      current->arena.push_back(std::move(*b));
+    }
+    at = 0;
+  }
+  current->arena_used = at + bytes;
+  return HostSlice{current->arena.back().get(), at};
+}
 
 Status VulkanStream::init() {
   VkCommandPoolCreateInfo ci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
@@ -789,6 +826,10 @@ Status VulkanStream::wait(Submission& s) {
   *completed = s.serial;
   s.on_complete.clear();
   s.keep.clear();
+  for (auto& chunk : s.arena)
+    if (free_chunks.size() < 16) free_chunks.push_back(std::move(chunk));
+  s.arena.clear();
+  s.arena_used = 0;
   s.commands = 0;
   VK_TRY(vk.vkResetFences(dev->device, 1, &s.fence), "vkResetFences");
   VK_TRY(vk.vkResetCommandBuffer(s.cmd, 0), "vkResetCommandBuffer");
@@ -917,6 +958,8 @@ Result<std::shared_ptr<ModuleImpl>> VulkanDevice::load(const Artifact& artifact)
   VK_TRY(vk->vkCreateShaderModule(device, &ci, nullptr, &m->shader), "vkCreateShaderModule");
   for (const ir::KernelReflection& k : m->reflection.kernels) {
     uint32_t push = k.param_block_size > ir::kMaxPushConstantParamBytes ? 8 : k.param_block_size;
+    push =
+        (push + 3) & ~3u;  // push-constant ranges are whole words (VUID-VkPushConstantRange-size)
     VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, push};
     VkPipelineLayoutCreateInfo li{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
     li.pushConstantRangeCount = push ? 1 : 0;

@@ -278,6 +278,20 @@ TEST_P(RuntimeTest, ParameterBlockOver128Bytes) {
   ASSERT_TRUE(s) << s.error().message;
   std::vector<float> got = out.download().value();
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(got[i], c.c[i % 32] * float(i) + 7.0f) << i;
+
+  // Many launches queued without waiting, each with its own parameter block (Vulkan: blocks
+  // carved from recycled host memory; more than one submission's worth of commands).
+  Stream st = dev_.create_stream().value();
+  std::vector<TypedBuffer<float>> outs;
+  for (int j = 0; j < 300; ++j) {
+    outs.push_back(dev_.alloc_array<float>(1000).value());
+    ASSERT_TRUE(st.launch(k, 8, 128, {outs.back(), c, j}));
+  }
+  ASSERT_TRUE(st.synchronize());
+  for (int j = 0; j < 300; j += 37) {
+    std::vector<float> o = outs[j].download().value();
+    for (int i = 0; i < 1000; i += 99) ASSERT_EQ(o[i], c.c[i % 32] * float(i) + float(j)) << j;
+  }
 }
 
 TEST_P(RuntimeTest, TwoDimensionalBlocks) {
