@@ -328,6 +328,81 @@ TEST(PreprocessorMacros, C99StandardExamples) {
   EXPECT_EQ(p.diag_lines(), "");
 }
 
+// Expected outputs are what gcc -E -undef produces for the same input (token by token).
+TEST(PreprocessorMacros, AgreesWithGccOnTrickyExpansions) {
+  struct Case {
+    const char* src;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {R"gk(#define hash_hash # ## #
+#define mkstr(a) # a
+#define in_between(a) mkstr(a)
+#define join(c, d) in_between(c hash_hash d)
+char p[] = join(x, y);
+)gk",
+       R"gk(char p [ ] = "x ## y" ;)gk"},
+      {R"gk(#define t(x,y,z) x ## y ## z
+int j[] = { t(1,2,3), t(,4,5), t(6,,7), t(8,9,),
+t(10,,), t(,11,), t(,,12), t(,,) };
+)gk",
+       R"gk(int j [ ] = { 123 , 45 , 67 , 89 , 10 , 11 , 12 , } ;)gk"},
+      {R"gk(#define EMPTY
+#define f(x) (x)
+#define g f EMPTY (1)
+g
+#define h(x) x(2)
+h(f)
+#define STR(x) #x
+#define XSTR(x) STR(x)
+XSTR(__LINE__) STR(  a   "b\n"   'c'  ) XSTR(f(1) EMPTY g)
+)gk",
+       R"gk(f ( 1 ) ( 2 ) "9" "a \"b\\n\" 'c'" "(1) f (1)")gk"},
+      {R"gk(#define NIL(x) x
+#define G_0(arg) NIL(G_1)(arg)
+#define G_1(arg) NIL(arg)
+G_0(42)
+#define x 3
+#define f2(a) f2(x * (a))
+#undef x
+#define x 2
+#define g2 f2
+#define z z[0]
+f2(f2(z)) g2(x+(3,4))
+)gk",
+       R"gk(42 f2 ( 2 * ( f2 ( 2 * ( z [ 0 ] ) ) ) ) f2 ( 2 * ( 2 + ( 3 , 4 ) ) ))gk"},
+      {R"gk(#define e1 (
+#define e2 )
+#define ID(x) x
+ID(e1) 1 e2
+#define ap(f, x) f x
+ap(ID, (7))
+#define rec(x) x rec
+rec(1)(2)(3)
+#define paren (
+ID paren 5 )
+)gk",
+       R"gk(( 1 ) 7 1 rec ( 2 ) ( 3 ) ID ( 5 ))gk"},
+      {R"gk(#define F(...) f(0 __VA_OPT__(,) __VA_ARGS__)
+#define G(X, ...) f(0, X __VA_OPT__(,) __VA_ARGS__)
+#define SDEF(sname, ...) S sname __VA_OPT__(= { __VA_ARGS__ })
+#define EMP
+F(a,b,c) F() F(EMP) G(a,b,c) G(a,) G(a) SDEF(foo); SDEF(bar, 1, 2);
+)gk",
+       R"gk(f ( 0 , a , b , c ) f ( 0 ) f ( 0 ) f ( 0 , a , b , c ) f ( 0 , a ) f ( 0 , a ) S foo ; S bar = { 1 , 2 } ;)gk"},
+      {R"gk(#define f(a) a*g
+#define g(a) f(a)
+f(2)(9)
+)gk",
+       R"gk(2 * 9 * g)gk"},
+  };
+  for (const Case& c : cases) {
+    PP p;
+    EXPECT_EQ(p.run(c.src), c.expected) << c.src;
+    EXPECT_EQ(p.diag_lines(), "") << c.src;
+  }
+}
+
 TEST(PreprocessorMacros, ArgumentCountErrors) {
   PP p;
   p.run(
@@ -636,8 +711,9 @@ TEST(PreprocessorInclude, DepthLimit) {
 
 TEST(PreprocessorMacros, VaOpt) {
   PP p;
-  EXPECT_EQ(p.run("#define F(a, ...) f(a __VA_OPT__(,) __VA_ARGS__)\nF(1) F(1, 2, 3) F(1,)"),
-            "f ( 1 ) f ( 1 , 2 , 3 ) f ( 1 )");
+  EXPECT_EQ(p.run("#define F(a, ...) f(a __VA_OPT__(,) __VA_ARGS__)\n#define E\nF(1) F(1, 2, 3) "
+                  "F(1,) F(1, E)"),
+            "f ( 1 ) f ( 1 , 2 , 3 ) f ( 1 ) f ( 1 )");
   EXPECT_EQ(p.run("#define G(x, ...) a ## __VA_OPT__(x) ## b\nG(1) G(1, 2)"), "ab a1b");
   EXPECT_EQ(p.diag_lines(), "");
   p.run(

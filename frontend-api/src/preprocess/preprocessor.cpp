@@ -692,7 +692,14 @@ std::vector<PPTok> Preprocessor::substitute(int32_t mi, const PPTok& name,
         if (body[close].is_punct('(')) ++depth;
         if (body[close].is_punct(')') && depth-- == 0) break;
       }
-      if (!args[va_index].empty()) {
+      // "No tokens" is decided after macro expansion (C23 §6.10.5.2, C++23 [cpp.subst]p3):
+      // F(EMPTY) has no variable arguments.
+      if (!args[va_index].empty() && !have_expanded[va_index]) {
+        expanded[va_index] = expand_tokens(args[va_index]);
+        have_expanded[va_index] = true;
+        if (!count_expansion(expanded[va_index].size(), name.loc)) return {};
+      }
+      if (!args[va_index].empty() && !expanded[va_index].empty()) {
         va_opt_close = close;
         i += 2;
         continue;
