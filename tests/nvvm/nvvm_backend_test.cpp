@@ -100,12 +100,12 @@ std::vector<GoldenCase> golden_cases() {
   return cases;
 }
 
-class NvvmGolden : public ::testing::TestWithParam<GoldenCase> {};
-}  // namespace
+// Names the case in test output (found by ADL in this namespace).
 void PrintTo(const GoldenCase& c, std::ostream* os) {
   *os << c.name;
 }
-namespace {
+
+class NvvmGolden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(NvvmGolden, MatchesCheckLines) {
   auto m = build(GetParam().kernel);
