@@ -183,8 +183,10 @@ class Lowering {
   void lower_float_math(const ir::Inst& inst);
   Id math_round(const Shape& s, Id x);
   Id math_copysign(const Shape& s, Id x, Id y);
+  Id math_signbit(const Shape& s, Id x);
   Id math_expm1(const Shape& s, Id x);
   Id math_log1p(const Shape& s, Id x);
+  Id math_fmod(const Shape& s, Id x, Id y);
   Id math_cbrt(const Shape& s, Id x);
   Id math_hypot(const Shape& s, Id x, Id y);
   Id math_pow(const Shape& s, Id x, Id y);

@@ -626,7 +626,6 @@ void Lowering::lower_bits(const ir::Inst& inst) {
   Id u32t = type(u32s), i32t = type(i32s), boolt = type(s.with(Shape::Bool, 1));
   // Vulkan allows OpBitCount/OpBitReverse and FindUMsb/FindILsb on 32-bit integers only: wider
   // values are split into halves, narrower ones widened.
-  auto to_u32 = [&](Id v) { return convert(v, s, u32s); };
   auto halves = [&](Id v, Id& lo, Id& hi) {
     Shape u64s = s.with(Shape::Int, 64, false);
     Id v64 = s.is_signed ? un(SpvOp::OpBitcast, type(u64s), v) : v;
@@ -651,12 +650,10 @@ void Lowering::lower_bits(const ir::Inst& inst) {
         halves(x, lo, hi);
         r = bin(SpvOp::OpIAdd, i32t, popc32(lo), popc32(hi));
       } else {
-        r = popc32(to_u32(s.is_signed && s.width < 32
-                              ? un(SpvOp::OpBitcast, type(s.with(Shape::Int, s.width, false)), x)
-                              : x));
-        if (s.is_signed && s.width < 32) {
-          // widened through the unsigned type: no sign bits are counted
-        }
+        // Narrow values are zero-extended (through their unsigned type): sign bits do not count.
+        Shape us = s.with(Shape::Int, s.width, false);
+        Id xu = s.is_signed && s.width < 32 ? un(spv::Op::OpBitcast, type(us), x) : x;
+        r = popc32(s.width == 32 ? xu : convert(xu, s.is_signed && s.width < 32 ? us : s, u32s));
       }
       break;
     case Op::Clz:

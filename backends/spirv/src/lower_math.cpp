@@ -149,8 +149,8 @@ void Lowering::lower_float_math(const ir::Inst& inst) {
       r = math_copysign(s, x, y);
       break;
     case Op::Fmod:
-      r = bin(SpvOp::OpFRem, t, x, y);
-      break;  // sign of x: C fmod (not GLSL mod)
+      r = math_fmod(s, x, y);
+      break;
     case Op::Hypot:
       r = math_hypot(s, x, y);
       break;
@@ -182,42 +182,63 @@ Id Lowering::math_round(const Shape& s, Id x) {
   return sel(t, up, bin(SpvOp::OpFAdd, t, tr, glsl(GLSLstd450FSign, t, {x})), tr);
 }
 
-// copysign(x, y): magnitude bits of x, sign bit of y (exact for NaN, inf and signed zero).
+// copysign(x, y) = signbit(y) ? -|x| : |x|: exact for NaN, inf and signed zero. (Not the and/or
+// of the bit patterns: Mesa 22.3's llvmpipe miscompiles that pattern when the magnitude comes
+// from Pow(|x|, y) and the sign from x, as pow() below needs.)
 Id Lowering::math_copysign(const Shape& s, Id x, Id y) {
-  Shape us = s.with(Shape::Int, s.width, false);
-  Id ut = type(us);
-  uint64_t sign = uint64_t{1} << (s.width - 1);
-  Id xm = bin(SpvOp::OpBitwiseAnd, ut, un(SpvOp::OpBitcast, ut, x), constant_bits(us, sign - 1));
-  Id ys = bin(SpvOp::OpBitwiseAnd, ut, un(SpvOp::OpBitcast, ut, y), constant_bits(us, sign));
-  return un(SpvOp::OpBitcast, type(s), bin(SpvOp::OpBitwiseOr, ut, xm, ys));
+  Id t = type(s);
+  Id ax = glsl(GLSLstd450FAbs, t, {x});
+  return sel(t, math_signbit(s, y), un(SpvOp::OpFNegate, t, ax), ax);
 }
 
-// expm1(x), Kahan's method: u = e^x; u == 1 ? x : (u - 1 == -1 ? -1 : (u - 1) * x / log(u)).
-// Keeps full relative accuracy for small |x|, where e^x - 1 cancels.
+// signbit(x): the sign bit through a signed-integer compare of the bits (true for -0).
+Id Lowering::math_signbit(const Shape& s, Id x) {
+  Shape is = s.with(Shape::Int, s.width, true);
+  Id bits = un(SpvOp::OpBitcast, type(is), x);
+  return bin(SpvOp::OpSLessThan, type(s.with(Shape::Bool, 1)), bits, iconst(is, 0));
+}
+
+// expm1(x): |x| < 0.5: the Maclaurin series to x^9/9! (truncation < 3e-10 relative), else
+// exp(x) - 1 (no harmful cancellation there). Not Kahan's u-1 trick: it needs an accurate log
+// near 1, which GLSL.std.450 does not promise (absolute error 2^-21 in [0.5, 2]).
 Id Lowering::math_expm1(const Shape& s, Id x) {
   Id t = type(s), bt = type(s.with(Shape::Bool, 1));
-  Id u = glsl(GLSLstd450Exp, t, {x});
-  Id um1 = bin(SpvOp::OpFSub, t, u, fconst(s, 1));
-  Id q = bin(SpvOp::OpFDiv, t, bin(SpvOp::OpFMul, t, um1, x), glsl(GLSLstd450Log, t, {u}));
-  Id is_one = bin(SpvOp::OpFOrdEqual, bt, u, fconst(s, 1));
-  Id is_m1 = bin(SpvOp::OpFOrdEqual, bt, um1, fconst(s, -1));
-  Id is_inf = un(SpvOp::OpIsInf, bt, u);  // inf * x / inf would be NaN
-  Id r = sel(t, is_inf, u, q);
-  r = sel(t, is_m1, fconst(s, -1), r);
-  return sel(t, is_one, x, r);
+  Id p = fconst(s, 1.0 / 362880);
+  static const double c[] = {1.0,       1.0 / 2,   1.0 / 6,    1.0 / 24,
+                             1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320};
+  for (int k = 7; k >= 0; --k) p = glsl(GLSLstd450Fma, t, {p, x, fconst(s, c[k])});
+  Id series = bin(SpvOp::OpFMul, t, p, x);
+  Id direct = bin(SpvOp::OpFSub, t, glsl(GLSLstd450Exp, t, {x}), fconst(s, 1));
+  Id small = bin(SpvOp::OpFOrdLessThan, bt, glsl(GLSLstd450FAbs, t, {x}), fconst(s, 0.5));
+  return sel(t, small, series, direct);
 }
 
-// log1p(x), Kahan's method: u = 1 + x; u == 1 ? x : log(u) * x / (u - 1).
+// log1p(x): |x| < 0.4: 2 atanh(s) with s = x / (2 + x), |s| <= 0.25, by its series to s^13
+// (truncation < 3e-9 relative); else log(1 + x). Special values fall out of log: -1 -> -inf,
+// < -1 and -inf -> NaN, +inf -> +inf.
 Id Lowering::math_log1p(const Shape& s, Id x) {
   Id t = type(s), bt = type(s.with(Shape::Bool, 1));
-  Id u = bin(SpvOp::OpFAdd, t, fconst(s, 1), x);
-  Id lu = glsl(GLSLstd450Log, t, {u});
-  Id q =
-      bin(SpvOp::OpFMul, t, lu, bin(SpvOp::OpFDiv, t, x, bin(SpvOp::OpFSub, t, u, fconst(s, 1))));
-  Id is_one = bin(SpvOp::OpFOrdEqual, bt, u, fconst(s, 1));
-  Id is_inf = un(SpvOp::OpIsInf, bt, u);
-  Id r = sel(t, is_inf, u, q);
-  return sel(t, is_one, x, r);
+  Id q = bin(SpvOp::OpFDiv, t, x, bin(SpvOp::OpFAdd, t, fconst(s, 2), x));
+  Id q2 = bin(SpvOp::OpFMul, t, q, q);
+  static const double c[] = {1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13};
+  Id p = fconst(s, c[6]);
+  for (int k = 5; k >= 0; --k) p = glsl(GLSLstd450Fma, t, {p, q2, fconst(s, c[k])});
+  Id series = bin(SpvOp::OpFMul, t, bin(SpvOp::OpFMul, t, q, p), fconst(s, 2));
+  Id direct = glsl(GLSLstd450Log, t, {bin(SpvOp::OpFAdd, t, fconst(s, 1), x)});
+  Id small = bin(SpvOp::OpFOrdLessThan, bt, glsl(GLSLstd450FAbs, t, {x}), fconst(s, 0.4));
+  return sel(t, small, series, direct);
+}
+
+// fmod(x, y) with C's rules on top of OpFRem (whose Vulkan precision is that of
+// x - y * trunc(x / y)): the result has x's sign, zeros included; fmod(finite x, ±inf) = x.
+Id Lowering::math_fmod(const Shape& s, Id x, Id y) {
+  Id t = type(s), bt = type(s.with(Shape::Bool, 1));
+  Id r = math_copysign(s, bin(SpvOp::OpFRem, t, x, y), x);
+  Id keep_x =
+      bin(SpvOp::OpLogicalAnd, bt, un(SpvOp::OpIsInf, bt, y),
+          un(SpvOp::OpLogicalNot, bt,
+             bin(SpvOp::OpLogicalOr, bt, un(SpvOp::OpIsInf, bt, x), un(SpvOp::OpIsNan, bt, x))));
+  return sel(t, keep_x, x, r);
 }
 
 // cbrt(x): y = sign(x) * 2^(log2|x| / 3), one Newton step y -= (y^3 - x) / (3 y^2);
@@ -274,8 +295,9 @@ Id Lowering::math_pow(const Shape& s, Id x, Id y) {
   Id neg = sel(t, y_int, r, fconst(s, NAN));
   Id x_neg = bin(SpvOp::OpFOrdLessThan, bt, x, fconst(s, 0));
   r = sel(t, x_neg, neg, r);
-  // Odd integer powers keep x's sign (covers -0 too).
-  r = sel(t, y_odd, math_copysign(s, r, x), r);
+  // Odd integer powers of a negative base (or of -0) are negative.
+  Id flip = bin(SpvOp::OpLogicalAnd, bt, y_odd, math_signbit(s, x));
+  r = sel(t, flip, un(SpvOp::OpFNegate, t, r), r);
   Id one = bin(SpvOp::OpLogicalOr, bt, bin(SpvOp::OpFOrdEqual, bt, y, fconst(s, 0)),
                bin(SpvOp::OpFOrdEqual, bt, x, fconst(s, 1)));
   return sel(t, one, fconst(s, 1), r);
