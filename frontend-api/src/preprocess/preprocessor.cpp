@@ -31,6 +31,7 @@ struct Macro {
   std::vector<PPTok> body;       // replacement list; parameters marked through PPTok::param
   std::vector<uint32_t> params;  // identifier ids; a variadic macro's last one is __VA_ARGS__
   bool function_like = false;
+  bool plain = true;  // object-like without ## : its expansion is a copy of the body
   bool variadic = false;
   bool disabled = false;  // its expansion is on the context stack (C99 §6.10.3.4p2)
   Builtin builtin = Builtin::None;
@@ -141,6 +142,7 @@ class Preprocessor {
   std::vector<Conditional> conds_;
   std::deque<SourceFile> files_;
   std::unordered_map<std::string, SourceFile*> file_cache_;  // canonical path -> file
+  std::vector<std::vector<PPTok>> spare_;  // emptied token buffers of popped contexts
   std::deque<std::string> arena_;  // spellings made by the preprocessor (paste, #, __LINE__)
   bool last_from_file_ = false;    // the last lex_raw() token came from a file context
   bool fatal_ = false;             // stop: every read returns Eof
@@ -162,6 +164,7 @@ class Preprocessor {
     Macro m;
     m.name = intern_static(name);
     m.builtin = b;
+    m.plain = false;
     idents_[m.name].macro = static_cast<int32_t>(macros_.size());
     macros_.push_back(std::move(m));
   }
@@ -262,6 +265,11 @@ void Preprocessor::pop_context() {
   Context& c = ctx_.back();
   if (c.macro >= 0) macros_[c.macro].disabled = false;
   if (c.counts_depth) --include_depth_;
+  // Keep small token buffers for the next expansions (saves a malloc/free per expansion).
+  if (!c.lexer && c.toks.capacity() <= 256 && spare_.size() < 64) {
+    c.toks.clear();
+    spare_.push_back(std::move(c.toks));
+  }
   ctx_.pop_back();
 }
 
@@ -355,6 +363,17 @@ void Preprocessor::next(PPTok& t) {
     if (macros_[mi].builtin != Builtin::None) {
       expand_builtin(macros_[mi], t);
       return;
+    }
+    if (macros_[mi].plain) {
+      std::vector<PPTok> result;
+      if (!spare_.empty()) {
+        result = std::move(spare_.back());
+        spare_.pop_back();
+      }
+      result.assign(macros_[mi].body.begin(), macros_[mi].body.end());
+      for (PPTok& r : result) r.loc = t.loc;
+      push_expansion(mi, t, std::move(result));
+      continue;
     }
     if (!macros_[mi].function_like) {
       std::vector<PPTok> result = substitute(mi, t, {});
@@ -1061,6 +1080,9 @@ void Preprocessor::do_define(Lexer& lx, const PPTok& hash) {
     }
     j = k;
   }
+  m.plain = !m.function_like;
+  for (const PPTok& t : m.body)
+    if (t.is_punct("##")) m.plain = false;
   // Redefinition: allowed when identical (C99 §6.10.3p2); otherwise warn, as clang does.
   IdentInfo& info = idents_[m.name];
   if (info.macro >= 0) {
