@@ -735,7 +735,9 @@ void Lowering::lower_memory(const ir::Inst& inst) {
       Encoder(vars_).op_variable(ptr_t, var, spv::StorageClass::Function);
       // Vulkan: a variable of PhysicalStorageBuffer pointer type is RestrictPointer or
       // AliasedPointer; local pointer variables may alias anything.
-      if (types_.is_pointer(vt))
+      ir::TypeId base = vt;
+      while (types_.kind(base) == ir::TypeKind::Array) base = types_.info(base).element;
+      if (types_.is_pointer(base))
         mod_.annotations().op_decorate(var, spv::Decoration::AliasedPointer);
       LogicalPtr lp;
       lp.root = var;

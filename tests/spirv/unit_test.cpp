@@ -1,0 +1,191 @@
+// Unit tests of the SPIR-V backend's layers: the encoder's instruction words, the module's
+// deduplication and section order, and the lowering's contracts (verified IR only, capabilities
+// only when used, clear errors for what Vulkan cannot express).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "../../backends/spirv/src/encoder.h"
+#include "../../backends/spirv/src/spirv_module.h"
+#include "gpuc/ir/builder.h"
+#include "gpuc/spirv/spirv_backend.h"
+#include "spirv_test_util.h"
+
+namespace gpuc::spirv::test {
+namespace {
+
+TEST(Encoder, WordCountAndOpcodeInTheFirstWord) {
+  Words w;
+  Encoder e(w);
+  e.op_type_int(5, 32, true);
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0], (4u << 16) | static_cast<uint32_t>(spv::Op::OpTypeInt));
+  EXPECT_EQ(w[1], 5u);
+  EXPECT_EQ(w[2], 32u);
+  EXPECT_EQ(w[3], 1u);
+}
+
+TEST(Encoder, StringsAreNulTerminatedAndPadded) {
+  Words w;
+  Encoder e(w);
+  e.op_name(7, "abcd");  // 4 chars + NUL = 2 words
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0] >> 16, 4u);
+  EXPECT_EQ(w[2], 0x64636261u);
+  EXPECT_EQ(w[3], 0u);
+  w.clear();
+  e.op_name(7, "abc");  // 3 chars + NUL = 1 word
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[2], 0x00636261u);
+}
+
+TEST(Encoder, AlignedMemoryOperand) {
+  Words w;
+  Encoder e(w);
+  e.op_load(1, 2, 3, 16);
+  ASSERT_EQ(w.size(), 6u);
+  EXPECT_EQ(w[4], static_cast<uint32_t>(spv::MemoryAccessMask::Aligned));
+  EXPECT_EQ(w[5], 16u);
+  w.clear();
+  e.op_load(1, 2, 3);
+  EXPECT_EQ(w.size(), 4u);
+}
+
+TEST(Encoder, RejectsOpcodesOfTheWrongShape) {
+  Words w;
+  Encoder e(w);
+  EXPECT_THROW(e.op_binary(spv::Op::OpLoad, 1, 2, 3, 4), InternalCompilerError);
+  EXPECT_THROW(e.op_unary(spv::Op::OpIAdd, 1, 2, 3), InternalCompilerError);
+}
+
+TEST(SpirvModule, DeclarationsAreDeduplicated) {
+  SpirvModule m;
+  Id i32 = m.get_or_declare_int_type(32, true);
+  EXPECT_EQ(m.get_or_declare_int_type(32, true), i32);
+  EXPECT_NE(m.get_or_declare_int_type(32, false), i32);
+  Id c = m.get_or_declare_i32_constant(-1);
+  EXPECT_EQ(m.get_or_declare_i32_constant(-1), c);
+  Id v = m.get_or_declare_vector_type(i32, 4);
+  EXPECT_EQ(m.get_or_declare_vector_type(i32, 4), v);
+  EXPECT_EQ(m.get_or_declare_import("GLSL.std.450"), m.get_or_declare_import("GLSL.std.450"));
+  // Structs are nominal: two equal member lists give two types.
+  EXPECT_NE(m.append_struct_type({i32}), m.append_struct_type({i32}));
+}
+
+TEST(SpirvModule, SectionsComeOutInLogicalLayoutOrder) {
+  SpirvModule m;
+  Id f32 = m.get_or_declare_float_type(32);       // types first in program order ...
+  m.require_capability(spv::Capability::Shader);  // ... capabilities still lead the module
+  m.require_capability(spv::Capability::Shader);
+  m.set_memory_model(spv::AddressingModel::Logical, spv::MemoryModel::GLSL450);
+  m.annotations().op_decorate(f32, spv::Decoration::RelaxedPrecision);
+  std::vector<uint32_t> words = m.finalize(0x00010500);
+  EXPECT_EQ(words[0], spv::MagicNumber);
+  EXPECT_EQ(words[1], 0x00010500u);
+  EXPECT_EQ(words[3], m.id_bound());
+  std::vector<SpvInst> insts = parse_words(words);
+  std::vector<spv::Op> ops;
+  for (const SpvInst& i : insts) ops.push_back(static_cast<spv::Op>(i.opcode));
+  EXPECT_EQ(ops, (std::vector<spv::Op>{spv::Op::OpCapability, spv::Op::OpMemoryModel,
+                                       spv::Op::OpDecorate, spv::Op::OpTypeFloat}));
+}
+
+// A small kernel through the builder: out[tid] = in[tid] (+ extra ops chosen by `body`).
+std::unique_ptr<ir::Module> kernel(const std::function<void(ir::Builder&, ir::ValueId)>& body) {
+  auto m = std::make_unique<ir::Module>();
+  ir::Builder b(*m);
+  auto& t = m->types;
+  b.create_kernel("k");
+  ir::ValueId out = b.add_param("out", t.pointer_type(t.f32(), ir::AddressSpace::Global));
+  body(b, out);
+  return m;
+}
+
+bool has_capability(const std::vector<uint32_t>& words, spv::Capability c) {
+  for (const SpvInst& i : parse_words(words))
+    if (static_cast<spv::Op>(i.opcode) == spv::Op::OpCapability &&
+        i.operands[0] == static_cast<uint32_t>(c))
+      return true;
+  return false;
+}
+
+TEST(Lowering, CapabilitiesOnlyWhenUsed) {
+  auto plain = kernel([](ir::Builder& b, ir::ValueId out) {
+    b.create_store(out, b.create_const_float(b.types().f32(), 1.0));
+  });
+  DiagnosticEngine d;
+  SpirvOptions o;
+  o.validate = true;
+  auto r = compile_to_spirv(*plain, o, d);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  for (spv::Capability c :
+       {spv::Capability::Int64, spv::Capability::Float64, spv::Capability::GroupNonUniform,
+        spv::Capability::Int8, spv::Capability::AtomicFloat32AddEXT})
+    EXPECT_FALSE(has_capability(r.value(), c)) << static_cast<int>(c);
+  EXPECT_TRUE(has_capability(r.value(), spv::Capability::Shader));
+
+  auto warp = kernel([](ir::Builder& b, ir::ValueId out) {
+    ir::ValueId v = b.create_const_float(b.types().f32(), 1.0);
+    ir::ValueId s = b.create_shuffle(ir::Op::ShflDown, v, b.create_const_int(b.types().u32(), 1));
+    b.create_atomic(ir::Op::AtomicAdd, out, s);
+  });
+  auto w = compile_to_spirv(*warp, o, d);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_TRUE(has_capability(w.value(), spv::Capability::GroupNonUniformShuffleRelative));
+  EXPECT_TRUE(has_capability(w.value(), spv::Capability::AtomicFloat32AddEXT));
+  EXPECT_FALSE(has_capability(w.value(), spv::Capability::Int64));
+}
+
+TEST(Lowering, RefusesUnverifiedIr) {
+  auto bad = kernel([](ir::Builder& b, ir::ValueId out) {
+    // Stores an i32 through a pointer to f32: the verifier rejects it (V8).
+    b.create_store(out, b.create_const_int(b.types().i32(), 1));
+  });
+  DiagnosticEngine d;
+  auto r = compile_to_spirv(*bad, SpirvOptions{}, d);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("unverified"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(d.has_errors());
+  EXPECT_NE(d.diagnostics()[0].message.find("invalid IR"), std::string::npos);
+}
+
+TEST(Lowering, SharedPointerInALocalVariableIsAClearError) {
+  auto m = kernel([](ir::Builder& b, ir::ValueId) {
+    auto& t = b.types();
+    uint32_t g = b.create_shared("tile", t.array_type(t.f32(), 16));
+    ir::ValueId p = b.create_elem(b.create_global_addr(g), b.create_const_int(t.u32(), 0));
+    ir::ValueId var = b.create_var(t.pointer_type(t.f32(), ir::AddressSpace::Shared));
+    b.create_store(var, p);
+  });
+  DiagnosticEngine d;
+  auto r = compile_to_spirv(*m, SpirvOptions{}, d);
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_NE(d.diagnostics()[0].message.find("variable pointers"), std::string::npos)
+      << d.format_all();
+}
+
+TEST(Lowering, VulkanVersionSelectsTheSpirvVersion) {
+  auto m = kernel([](ir::Builder& b, ir::ValueId out) {
+    b.create_store(out, b.create_const_float(b.types().f32(), 2.0));
+  });
+  DiagnosticEngine d;
+  SpirvOptions o;
+  o.vulkan = VulkanVersion::Vulkan13;
+  auto r = compile_to_spirv(*m, o, d);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value()[1], 0x00010600u);
+  EXPECT_TRUE(validate(r.value(), VulkanVersion::Vulkan13).ok());
+  EXPECT_NE(disassemble(r.value()).find("OpEntryPoint GLCompute %k \"k\""), std::string::npos);
+}
+
+TEST(Lowering, ValidateReportsTheValidatorMessage) {
+  std::vector<uint32_t> junk{spv::MagicNumber, 0x00010500, 0, 10, 0, 0xffffffffu};
+  Status s = validate(junk, VulkanVersion::Vulkan12);
+  ASSERT_FALSE(s.ok());
+  EXPECT_FALSE(s.error().message.empty());
+  EXPECT_EQ(disassemble(junk).rfind("; error:", 0), 0u);
+}
+
+}  // namespace
+}  // namespace gpuc::spirv::test
