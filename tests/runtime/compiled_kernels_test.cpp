@@ -23,6 +23,13 @@ class CompiledKernels : public ::testing::TestWithParam<Backend> {
     options.validation = true;
     options.pipeline_cache = false;
     gpuc::Result<Device> d = Device::open(backend_name(GetParam()), options);
+    // GPUC_TEST_REQUIRE_CUDA / GPUC_TEST_REQUIRE_VULKAN: a missing device fails instead of
+    // skipping.
+    std::string require =
+        GetParam() == Backend::Cuda ? "GPUC_TEST_REQUIRE_CUDA" : "GPUC_TEST_REQUIRE_VULKAN";
+    if (!d && std::getenv(require.c_str()))
+      FAIL() << require << " is set but no " << backend_name(GetParam())
+             << " device opens: " << d.error().message;
     if (!d)
       GTEST_SKIP() << backend_name(GetParam()) << " tests skipped: no usable "
                    << backend_name(GetParam()) << " device: " << d.error().message;
