@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "gpuc/ir/parser.h"
+#include "gpuc/ir/pass.h"
 #include "gpuc/ir/printer.h"
 #include "gpuc/ir/verifier.h"
 
@@ -95,6 +96,10 @@ void must_not_crash(const std::string& text) {
       SourceManager sm2;
       DiagnosticEngine d2(&sm2);
       EXPECT_TRUE(parse_module(sm2.add_buffer("printed.gir", printed), d2)) << d2.format_all();
+      // Valid IR stays valid through every pass.
+      PipelineOptions o;
+      o.verify_each = true;
+      EXPECT_TRUE(run_pipeline(*m, o, d)) << d.format_all() << printed;
     }
   } else {
     EXPECT_TRUE(d.has_errors()) << "a failed parse must say why";
