@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "cuda_libs.h"
 #include "gpuc/compiler.h"
 #include "gpuc/ir/printer.h"
 #include "gpuc/ir/reflection.h"
@@ -410,6 +411,35 @@ TEST(NvvmCli, EmitsPtxNvvmAndCubinWithOptions) {
     EXPECT_NE(bad.output.find("--arch=sm_XX"), std::string::npos) << bad.output;
     EXPECT_FALSE(file_exists(cubin + "2"));
   }
+}
+
+TEST(NvvmLibraries, MissingLibrariesAreClearErrors) {
+  detail::LibSpec spec = detail::libnvvm_spec();
+  spec.roots = {"/nonexistent/cuda"};
+  spec.use_loader_path = false;
+  Result<detail::CudaLibApi> lib = detail::open_library(spec);
+  ASSERT_FALSE(lib.ok());
+  const std::string& msg = lib.error().message;
+  EXPECT_EQ(msg.rfind("cannot load libNVVM (libnvvm.so); looked in /nonexistent/cuda/nvvm/lib64, "
+                      "/nonexistent/cuda/lib64, /nonexistent/cuda/lib.",
+                      0),
+            0u)
+      << msg;
+  EXPECT_NE(msg.find("/usr/local/cuda"), std::string::npos) << msg;
+  Result<std::string> libdevice = detail::find_libdevice_in({"/nonexistent/cuda"});
+  ASSERT_FALSE(libdevice.ok());
+  EXPECT_NE(libdevice.error().message.find("libdevice.10.bc"), std::string::npos);
+  EXPECT_NE(libdevice.error().message.find("/usr/local/cuda"), std::string::npos);
+}
+
+TEST(NvvmLibraries, FoundUnderCudaRoots) {
+  REQUIRE_LIBNVVM();
+  // The search order puts $CUDA_HOME, $CUDA_PATH first and /usr/local/cuda last.
+  EXPECT_EQ(detail::cuda_roots().back(), "/usr/local/cuda");
+  Result<std::string> v = libnvvm_version();
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_NE(v.value().find('.'), std::string::npos);
+  EXPECT_NE(find_libdevice().value().find("nvvm/libdevice/libdevice.10.bc"), std::string::npos);
 }
 
 TEST(NvvmCubin, SaxpyLinksForSm80) {

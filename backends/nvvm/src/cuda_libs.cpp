@@ -23,7 +23,22 @@ bool is_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Toolkit roots in search order: $CUDA_HOME, $CUDA_PATH, /usr/local/cuda.
+// The first existing <root>/<dir>/<name> for the roots, dirs and names given; *looked lists the
+// directories searched.
+std::string search(const std::vector<std::string>& roots, const std::vector<std::string>& dirs,
+                   const std::vector<std::string>& names, std::string* looked) {
+  for (const std::string& root : roots)
+    for (const std::string& dir : dirs)
+      for (const std::string& name : names) {
+        std::string p = root + "/" + dir + "/" + name;
+        if (name == names.front()) *looked += (looked->empty() ? "" : ", ") + root + "/" + dir;
+        if (is_file(p)) return p;
+      }
+  return {};
+}
+
+}  // namespace
+
 std::vector<std::string> cuda_roots() {
   std::vector<std::string> roots;
   for (const char* env : {"CUDA_HOME", "CUDA_PATH"}) {
@@ -34,37 +49,34 @@ std::vector<std::string> cuda_roots() {
   return roots;
 }
 
-// The first existing <root>/<dir>/<name> for the roots, dirs and names given.
-std::string search(const std::vector<std::string>& dirs, const std::vector<std::string>& names,
-                   std::string* looked) {
-  for (const std::string& root : cuda_roots())
-    for (const std::string& dir : dirs)
-      for (const std::string& name : names) {
-        std::string p = root + "/" + dir + "/" + name;
-        if (looked->find(root + "/" + dir) == std::string::npos)
-          *looked += (looked->empty() ? "" : ", ") + root + "/" + dir;
-        if (is_file(p)) return p;
-      }
-  return {};
+LibSpec libnvvm_spec() {
+  return {CudaLib::Nvvm,
+          "libNVVM (libnvvm.so)",
+          cuda_roots(),
+          {"nvvm/lib64", "lib64", "lib"},
+          {"libnvvm.so", "libnvvm.so.4"},
+          true};
 }
 
-struct LibSpec {
-  CudaLib lib;
-  const char* display;  // as errors name it
-  std::vector<std::string> dirs;
-  std::vector<std::string> names;
-};
+LibSpec nvjitlink_spec() {
+  return {CudaLib::JitLink,
+          "nvJitLink (libnvJitLink.so)",
+          cuda_roots(),
+          {"lib64", "lib"},
+          {"libnvJitLink.so", "libnvJitLink.so.13", "libnvJitLink.so.12"},
+          true};
+}
 
 Result<CudaLibApi> open_library(const LibSpec& spec) {
   std::string looked;
-  std::string path = search(spec.dirs, spec.names, &looked);
+  std::string path = search(spec.roots, spec.dirs, spec.names, &looked);
   void* handle = nullptr;
   std::string dl_error;
   if (!path.empty()) {
     handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) dl_error = ::dlerror();
   }
-  if (!handle) {
+  if (!handle && spec.use_loader_path) {
     // Last resort: the dynamic loader's own search path (LD_LIBRARY_PATH, ld.so.cache).
     for (const std::string& name : spec.names) {
       handle = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -77,8 +89,8 @@ Result<CudaLibApi> open_library(const LibSpec& spec) {
   if (!handle) {
     std::string msg = std::string("cannot load ") + spec.display;
     if (!dl_error.empty()) msg += " (" + path + ": " + dl_error + ")";
-    msg += "; looked in " + looked + " and the loader's path. Install the CUDA toolkit at " +
-           "/usr/local/cuda or set CUDA_HOME to its root";
+    msg += "; looked in " + looked + (spec.use_loader_path ? " and the loader's path" : "") +
+           ". Install the CUDA toolkit at " + "/usr/local/cuda or set CUDA_HOME to its root";
     return make_error(msg);
   }
   CudaLibApi api;
@@ -100,6 +112,8 @@ Result<CudaLibApi> open_library(const LibSpec& spec) {
   return api;
 }
 
+namespace {
+
 template <typename Loader>
 Result<const CudaLibApi*> load_once(std::once_flag& once, std::optional<Result<CudaLibApi>>& slot,
                                     Loader loader) {
@@ -113,23 +127,23 @@ Result<const CudaLibApi*> load_once(std::once_flag& once, std::optional<Result<C
 Result<const CudaLibApi*> load_libnvvm() {
   static std::once_flag once;
   static std::optional<Result<CudaLibApi>> slot;
-  return load_once(once, slot, [] {
-    return open_library({CudaLib::Nvvm,
-                         "libNVVM (libnvvm.so)",
-                         {"nvvm/lib64", "lib64", "lib"},
-                         {"libnvvm.so", "libnvvm.so.4"}});
-  });
+  return load_once(once, slot, [] { return open_library(libnvvm_spec()); });
 }
 
 Result<const CudaLibApi*> load_nvjitlink() {
   static std::once_flag once;
   static std::optional<Result<CudaLibApi>> slot;
-  return load_once(once, slot, [] {
-    return open_library({CudaLib::JitLink,
-                         "nvJitLink (libnvJitLink.so)",
-                         {"lib64", "lib"},
-                         {"libnvJitLink.so", "libnvJitLink.so.13", "libnvJitLink.so.12"}});
-  });
+  return load_once(once, slot, [] { return open_library(nvjitlink_spec()); });
+}
+
+Result<std::string> find_libdevice_in(const std::vector<std::string>& roots) {
+  std::string looked;
+  std::string p = search(roots, {"nvvm/libdevice"}, {"libdevice.10.bc"}, &looked);
+  if (p.empty())
+    return make_error("cannot find libdevice (libdevice.10.bc, the CUDA math library) in " +
+                      looked +
+                      ". Install the CUDA toolkit at /usr/local/cuda or set CUDA_HOME to its root");
+  return p;
 }
 
 Result<const std::string*> load_libdevice() {
@@ -162,13 +176,7 @@ Result<std::string> find_nvjitlink() {
 }
 
 Result<std::string> find_libdevice() {
-  std::string looked;
-  std::string p = detail::search({"nvvm/libdevice"}, {"libdevice.10.bc"}, &looked);
-  if (p.empty())
-    return make_error("cannot find libdevice (libdevice.10.bc, the CUDA math library) in " +
-                      looked +
-                      ". Install the CUDA toolkit at /usr/local/cuda or set CUDA_HOME to its root");
-  return p;
+  return detail::find_libdevice_in(detail::cuda_roots());
 }
 
 Result<std::string> libnvvm_version() {

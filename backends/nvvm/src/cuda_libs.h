@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gpuc/support/result.h"
 
@@ -53,6 +54,25 @@ struct CudaLibApi {
 #undef GPUC_X
   std::string path;  // the shared object that was loaded
 };
+
+// Toolkit roots in search order: $CUDA_HOME, $CUDA_PATH, /usr/local/cuda.
+std::vector<std::string> cuda_roots();
+
+// Where a library is looked for: <root>/<dir>/<name> for each root, dir and name in order, then
+// (use_loader_path) each name through the dynamic loader's own search path.
+struct LibSpec {
+  CudaLib lib;
+  const char* display;  // as errors name it
+  std::vector<std::string> roots;
+  std::vector<std::string> dirs;
+  std::vector<std::string> names;
+  bool use_loader_path = true;
+};
+LibSpec libnvvm_spec();
+LibSpec nvjitlink_spec();
+// Opens the library and resolves its rows of GPUC_CUDA_LIB_FUNCTIONS; the handle stays open.
+Result<CudaLibApi> open_library(const LibSpec& spec);
+Result<std::string> find_libdevice_in(const std::vector<std::string>& roots);
 
 // Loaded once per process (thread-safe); the error names the library and where it was looked for.
 Result<const CudaLibApi*> load_libnvvm();
