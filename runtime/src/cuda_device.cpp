@@ -96,6 +96,11 @@ Error cu_error(const char* call, CUresult r) {
     if (r_ != CUDA_SUCCESS) return cu_error(name, r_); \
   } while (0)
 
+// Destructors cannot return errors: a failing release call is reported as a warning instead.
+void check_release(const DeviceImpl* device, const char* call, CUresult r) {
+  if (r != CUDA_SUCCESS && device) device->warn(cu_error(call, r).message);
+}
+
 // The API if usable, else the reason.
 Result<const CudaApi*> usable_api() {
   const CudaApi& api = cuda_api();
@@ -161,8 +166,8 @@ class CudaModule : public ModuleImpl {
  public:
   ~CudaModule() override {
     const CudaApi& api = cuda_api();
-    api.cuCtxSetCurrent(ctx);
-    api.cuModuleUnload(module);
+    check_release(device, "cuCtxSetCurrent", api.cuCtxSetCurrent(ctx));
+    if (module) check_release(device, "cuModuleUnload", api.cuModuleUnload(module));
   }
   CUcontext ctx = nullptr;
   CUmodule module = nullptr;
@@ -174,8 +179,8 @@ class CudaEvent : public EventImpl {
  public:
   ~CudaEvent() override {
     const CudaApi& api = cuda_api();
-    api.cuCtxSetCurrent(ctx);
-    api.cuEventDestroy(event);
+    check_release(device, "cuCtxSetCurrent", api.cuCtxSetCurrent(ctx));
+    if (event) check_release(device, "cuEventDestroy", api.cuEventDestroy(event));
   }
   CUcontext ctx = nullptr;
   CUevent event = nullptr;
@@ -183,16 +188,17 @@ class CudaEvent : public EventImpl {
 
 CudaBuffer::~CudaBuffer() {
   const CudaApi& api = cuda_api();
-  api.cuCtxSetCurrent(ctx);
-  api.cuMemFree(address);
+  check_release(device, "cuCtxSetCurrent", api.cuCtxSetCurrent(ctx));
+  check_release(device, "cuMemFree", api.cuMemFree(address));
 }
 
 class CudaStream : public StreamImpl {
  public:
   ~CudaStream() override {
-    api.cuCtxSetCurrent(ctx);
-    api.cuStreamSynchronize(stream);
-    api.cuStreamDestroy(stream);
+    if (!stream) return;
+    check_release(device, "cuCtxSetCurrent", api.cuCtxSetCurrent(ctx));
+    check_release(device, "cuStreamSynchronize", api.cuStreamSynchronize(stream));
+    check_release(device, "cuStreamDestroy", api.cuStreamDestroy(stream));
   }
   Status upload(BufferImpl& dst, size_t offset, const void* src, size_t bytes, KeepAlive) override {
     CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
@@ -281,9 +287,10 @@ class CudaDevice : public DeviceImpl {
  public:
   ~CudaDevice() override {
     if (!ctx) return;  // the primary context was never retained
-    (void)synchronize_all();
+    Status s = synchronize_all();
+    if (!s) warn(s.error().message);
     default_stream.reset();
-    api.cuDevicePrimaryCtxRelease(dev);
+    check_release(this, "cuDevicePrimaryCtxRelease", api.cuDevicePrimaryCtxRelease(dev));
   }
 
   Result<std::shared_ptr<BufferImpl>> alloc(size_t bytes) override {

@@ -8,6 +8,7 @@
 #include <vulkan/vulkan.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -172,20 +173,15 @@ Result<std::shared_ptr<Instance>> create_instance(DeviceImpl* validation_for,
   bool validation = false;
   if (validation_for) {
     uint32_t n = 0;
-    l.vkEnumerateInstanceLayerProperties(&n, nullptr);
+    VK_TRY(l.vkEnumerateInstanceLayerProperties(&n, nullptr), "vkEnumerateInstanceLayerProperties");
     std::vector<VkLayerProperties> props(n);
-    l.vkEnumerateInstanceLayerProperties(&n, props.data());
+    VkResult r = l.vkEnumerateInstanceLayerProperties(&n, props.data());
+    if (r != VK_SUCCESS && r != VK_INCOMPLETE)
+      return vk_error("vkEnumerateInstanceLayerProperties", r);
+    props.resize(std::min<size_t>(n, props.size()));
     for (const auto& p : props)
       if (std::strcmp(p.layerName, "VK_LAYER_KHRONOS_validation") == 0) validation = true;
-    uint32_t e = 0;
-    l.vkEnumerateInstanceExtensionProperties(nullptr, &e, nullptr);
-    std::vector<VkExtensionProperties> exts(e);
-    l.vkEnumerateInstanceExtensionProperties(nullptr, &e, exts.data());
-    bool debug_utils = false;
-    for (const auto& x : exts)
-      if (std::strcmp(x.extensionName, VK_EXT_DEBUG_UTILS_EXTENSION_NAME) == 0) debug_utils = true;
-    // The validation layer itself provides VK_EXT_debug_utils when the loader does not.
-    (void)debug_utils;
+    // VK_EXT_debug_utils comes with the validation layer.
     if (validation) {
       layers.push_back("VK_LAYER_KHRONOS_validation");
       extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
@@ -313,9 +309,15 @@ void query_physical(const VkFns& vk, VkPhysicalDevice phys, uint32_t index, Phys
   }
   p.has_13 = p.props.apiVersion >= VK_API_VERSION_1_3;
   uint32_t n = 0;
-  vk.vkEnumerateDeviceExtensionProperties(phys, nullptr, &n, nullptr);
+  VkResult r = vk.vkEnumerateDeviceExtensionProperties(phys, nullptr, &n, nullptr);
   std::vector<VkExtensionProperties> exts(n);
-  vk.vkEnumerateDeviceExtensionProperties(phys, nullptr, &n, exts.data());
+  if (r == VK_SUCCESS) r = vk.vkEnumerateDeviceExtensionProperties(phys, nullptr, &n, exts.data());
+  if (r != VK_SUCCESS && r != VK_INCOMPLETE) {
+    d.usable = false;
+    d.unusable_reason = vk_error("vkEnumerateDeviceExtensionProperties", r).message;
+    return;
+  }
+  exts.resize(std::min<size_t>(n, exts.size()));
   for (const auto& e : exts)
     if (std::strcmp(e.extensionName, VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME) == 0)
       p.has_atomic_float_ext = true;
@@ -452,7 +454,7 @@ class VulkanDevice : public DeviceImpl {
   std::mutex queue_mutex;
   VkPipelineCache pipeline_cache = VK_NULL_HANDLE;
   std::string pipeline_cache_path;  // empty: not persisted
-  bool pipelines_created = false;
+  std::atomic<bool> pipelines_created{false};
   // Enabled optional features.
   bool full_subgroups = false;
   bool float_atomics = false;
@@ -733,7 +735,8 @@ Status VulkanStream::init() {
 }
 
 VulkanStream::~VulkanStream() {
-  (void)synchronize();
+  Status s = synchronize();
+  if (!s) dev->warn(s.error().message);
   const VkFns& vk = *dev->vk;
   if (current) {  // recorded but never submitted (an error stopped it)
     vk.vkEndCommandBuffer(current->cmd);
@@ -1115,7 +1118,8 @@ void VulkanDevice::save_pipeline_cache() {
 
 VulkanDevice::~VulkanDevice() {
   if (!device) return;
-  (void)synchronize_all();
+  Status s = synchronize_all();
+  if (!s) warn(s.error().message);
   default_stream.reset();
   vk->vkDeviceWaitIdle(device);
   save_pipeline_cache();
