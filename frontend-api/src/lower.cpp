@@ -1014,9 +1014,9 @@ class Lowerer {
     std::string key;
     for (size_t i = 0; i < f->params.size(); ++i)
       key += i < spaces.size() ? space_letter(spaces[i]) : 'g';
+    if (std::find(active_.begin(), active_.end(), f) != active_.end()) return -2;  // recursion
     auto it = instances_.find({f, key});
     if (it != instances_.end()) return static_cast<int>(it->second);
-    if (std::find(active_.begin(), active_.end(), f) != active_.end()) return -2;  // recursion
     instantiated_any_[f] = true;
 
     // Parameter types with their inferred spaces.
@@ -1688,7 +1688,7 @@ class Lowerer {
       AddressSpace s =
           rhs.ok() && t_.is_pointer(rhs.type) ? t_.space(rhs.type) : AddressSpace::Global;
       vi.type = t_.pointer_type(t_.pointee(vi.type), s);
-      vi.origin = rhs.ok() ? rhs.origin : loc;
+      vi.origin = rhs.ok() ? rhs.loc : loc;
       if (!vi.origin.valid()) vi.origin = loc;
       vi.addr = entry_var(vi.type);
       vi.space_pending = false;
@@ -2013,7 +2013,7 @@ class Lowerer {
                                      " and " + space_words(t_.space(rhs.type)) +
                                      "; gpuc needs one address space per pointer");
       note_origin(d, lhs.var ? lhs.var->origin : lhs.origin, t_.space(lhs.type));
-      note_origin(d, rhs.origin.valid() ? rhs.origin : rhs.loc, t_.space(rhs.type));
+      note_origin(d, rhs.loc, t_.space(rhs.type));
       return fail();
     }
     if (t_.is_pointer(lhs.type) && t_.is_pointer(rhs.type) && rhs.pointee_const &&
@@ -2026,8 +2026,7 @@ class Lowerer {
     if (!c.ok()) return fail();
     set_loc(loc);
     b_.create_store(lhs.addr, c.v);
-    if (lhs.var && t_.is_pointer(lhs.type) && !lhs.var->origin.valid())
-      lhs.var->origin = rhs.origin;
+    if (lhs.var && t_.is_pointer(lhs.type) && !lhs.var->origin.valid()) lhs.var->origin = rhs.loc;
     return c;
   }
 
@@ -2095,8 +2094,8 @@ class Lowerer {
                                           space_words(t_.space(ta)) + " and a pointer to " +
                                           space_words(t_.space(tb)) +
                                           "; gpuc needs one address space per pointer");
-        note_origin(d, probe_a.origin.valid() ? probe_a.origin : e->rhs->loc, t_.space(ta));
-        note_origin(d, probe_b.origin.valid() ? probe_b.origin : e->third->loc, t_.space(tb));
+        note_origin(d, e->rhs->loc, t_.space(ta));
+        note_origin(d, e->third->loc, t_.space(tb));
         return fail();
       }
       rt = ta;

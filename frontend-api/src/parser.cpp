@@ -125,10 +125,16 @@ class Parser {
     l.col += static_cast<uint32_t>(t.text.size());
     return l;
   }
+  // Reports a parse error. After the first error in a statement (or after the nesting limit),
+  // follow-on errors of the same statement are suppressed: they are almost always cascades.
   Diagnostic& error(SourceLocation loc, std::string msg) {
     had_error_ = true;
+    if (fatal_ || in_recovery_) return sink_;
+    in_recovery_ = true;
     return diags_.error(loc, std::move(msg));
   }
+  Diagnostic sink_;
+  bool in_recovery_ = false;
   std::string describe(const Token& t) const {
     if (t.kind == TokenKind::Eof) return "end of file";
     return "'" + t.text + "'";
@@ -427,6 +433,7 @@ class Parser {
   }
 
   void top_level() {
+    in_recovery_ = false;
     if (accept_punct(";")) return;
     const Token& t = peek();
     if (t.kind == TokenKind::PragmaUnroll) {
@@ -769,6 +776,7 @@ class Parser {
   }
 
   Stmt* statement() {
+    in_recovery_ = false;
     DepthGuard guard(*this);
     if (!guard.ok) return nullptr;
     const Token& t = peek();
