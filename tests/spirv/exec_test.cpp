@@ -22,9 +22,16 @@ class SpirvExec : public ::testing::Test {
   void SetUp() override {
     DeviceOptions options;
     options.pipeline_cache = false;
+    options.validation = true;  // VK_LAYER_KHRONOS_validation when installed
     gpuc::Result<Device> d = Device::open(Backend::Vulkan, 0, options);
     if (!d) GTEST_SKIP() << "no Vulkan device: " << d.error().message;
     dev_ = std::move(*d);
+  }
+  void TearDown() override {
+    if (!dev_.valid()) return;
+    std::string all;
+    for (const std::string& m : dev_.validation_messages()) all += m + "\n";
+    EXPECT_TRUE(all.empty()) << "Vulkan validation messages:\n" << all;
   }
 
   // Compiles .gir text for Vulkan and returns kernel `name`.
