@@ -71,6 +71,12 @@ class Verifier {
   }
 
   std::string ty(TypeId t) const { return t_.to_string(t); }
+  bool signature_ok(const Function& f) const {
+    if (!type_ok(f.return_type)) return false;
+    for (const Param& p : f.params)
+      if (!type_ok(p.type)) return false;
+    return true;
+  }
   static std::string name_of(Op op) { return "'" + std::string(op_name(op)) + "'"; }
   bool type_ok(TypeId t) const { return t.index >= 1 && t.index <= t_.count(); }
 
@@ -175,10 +181,10 @@ class Verifier {
       if (id.index == 0 || id.index >= f.inst_capacity())
         return bad("region " + std::to_string(r.index) + " lists inst id " +
                    std::to_string(id.index) + ", which does not exist");
-      std::string which =
-          "inst " + std::to_string(id.index) + " ('" + std::string(op_name(f.inst(id).op)) + "')";
       if (static_cast<size_t>(f.inst(id).op) >= kOpCount)
         return bad("inst " + std::to_string(id.index) + " has an unknown op code");
+      std::string which =
+          "inst " + std::to_string(id.index) + " ('" + std::string(op_name(f.inst(id).op)) + "')";
       if (seen_inst[id.index]) return bad(which + " is listed in more than one region");
       seen_inst[id.index] = 1;
       const Inst& in = f.inst(id);
@@ -325,10 +331,15 @@ class Verifier {
       fail(id, "'call' names function #" + std::to_string(in.symbol) + ", which does not exist");
       return;
     }
+    // A callee or module variable whose own types are broken is reported on its own (V21, V18);
+    // its users are not checked against it.
+    if (in.op == Op::Call && !signature_ok(*m_.functions[in.symbol])) return;
+    if (in.op == Op::Global && in.symbol < m_.globals.size() &&
+        !type_ok(m_.globals[in.symbol].type))
+      return;
     // V4: result presence.
     bool want_result = info.has_result;
-    if (in.op == Op::Call && in.symbol < m_.functions.size())
-      want_result = !t_.is_void(m_.functions[in.symbol]->return_type);
+    if (in.op == Op::Call) want_result = !t_.is_void(m_.functions[in.symbol]->return_type);
     if (want_result && !in.result.valid()) {
       fail(id, name_of(in.op) + " must produce a result");
       return;

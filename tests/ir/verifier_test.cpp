@@ -610,3 +610,126 @@ TEST(Verifier, AcceptsSharedMemoryReduction) {
 
 }  // namespace
 }  // namespace gpuc::ir
+
+// --- robustness: random arena corruption never crashes, throws or slips through
+// ---------------------
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "gpuc/ir/parser.h"
+#include "gpuc/ir/pass.h"
+
+namespace gpuc::ir {
+namespace {
+
+void corrupt(Module& m, std::mt19937& rng) {
+  auto pick = [&](size_t n) { return n ? static_cast<uint32_t>(rng() % n) : 0u; };
+  uint32_t type_limit = static_cast<uint32_t>(m.types.count()) + 3;
+  if (m.functions.empty()) return;
+  Function& f = *m.functions[pick(m.functions.size())];
+  size_t ninst = f.inst_capacity(), nreg = f.region_capacity(), nval = f.value_capacity();
+  InstId some{ninst > 1 ? 1 + pick(ninst - 1) : 0};
+  RegionId region{nreg > 1 ? 1 + pick(nreg - 1) : 0};
+  if (!some.valid() || !region.valid()) return;
+  Inst& in = f.inst(some);
+  switch (rng() % 16) {
+    case 0:
+      if (!in.operands.empty()) in.operands[pick(in.operands.size())] = ValueId{pick(nval + 3)};
+      break;
+    case 1:
+      in.type = TypeId{pick(type_limit)};
+      break;
+    case 2:
+      in.symbol = pick(5);
+      break;
+    case 3:
+      in.op = static_cast<Op>(pick(kOpCount + 2));
+      break;
+    case 4:
+      in.regions[pick(2)] = RegionId{pick(nreg + 2)};
+      break;
+    case 5:
+      f.region(region).insts.push_back(some);
+      break;
+    case 6:
+      if (!f.region(region).insts.empty())
+        f.region(region).insts.erase(f.region(region).insts.begin() +
+                                     pick(f.region(region).insts.size()));
+      break;
+    case 7: {
+      auto& v = f.region(region).insts;
+      if (v.size() > 1) std::swap(v[pick(v.size())], v[pick(v.size())]);
+      break;
+    }
+    case 8:
+      in.imm = rng();
+      break;
+    case 9:
+      in.align = pick(40);
+      break;
+    case 10:
+      if (!f.params.empty()) f.params[pick(f.params.size())].type = TypeId{pick(type_limit)};
+      break;
+    case 11:
+      if (!f.params.empty()) f.params[pick(f.params.size())].value = ValueId{pick(nval + 2)};
+      break;
+    case 12:
+      if (!m.globals.empty()) {
+        GlobalVar& g = m.globals[pick(m.globals.size())];
+        g.type = TypeId{pick(type_limit)};
+        g.space = static_cast<AddressSpace>(pick(4));
+        g.init.resize(pick(16));
+      }
+      break;
+    case 13:
+      f.return_type = TypeId{pick(type_limit)};
+      break;
+    case 14:
+      f.kind = f.is_kernel() ? FunctionKind::Device : FunctionKind::Kernel;
+      break;
+    default:
+      in.operands.push_back(ValueId{pick(nval + 1)});
+      break;
+  }
+}
+
+TEST(Verifier, RandomCorruptionIsReportedNeverCrashes) {
+  namespace fs = std::filesystem;
+  std::mt19937 rng(99);
+  size_t caught = 0, runs = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(GPUC_SOURCE_DIR) / "tests/ir/inputs")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    for (int i = 0; i < 150; ++i) {
+      SourceManager sm;
+      DiagnosticEngine d(&sm);
+      std::unique_ptr<Module> m = parse_module(sm.add_buffer("x.gir", ss.str()), d);
+      ASSERT_TRUE(m) << d.format_all();
+      for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k) corrupt(*m, rng);
+      ++runs;
+      bool ok = verify(*m, d);
+      for (const Diagnostic& diag : d.diagnostics())
+        ASSERT_EQ(diag.message.find("internal compiler error"), std::string::npos) << diag.message;
+      if (!ok) {
+        ++caught;
+        continue;
+      }
+      // What still verifies must print, re-parse and survive the pipeline.
+      std::string text = print_module(*m);
+      SourceManager sm2;
+      DiagnosticEngine d2(&sm2);
+      EXPECT_TRUE(parse_module(sm2.add_buffer("p.gir", text), d2)) << d2.format_all() << text;
+      PipelineOptions o;
+      o.verify_each = true;
+      EXPECT_TRUE(run_pipeline(*m, o, d)) << d.format_all() << text;
+    }
+  }
+  EXPECT_GT(caught, runs / 2);  // most corruptions break an invariant
+}
+
+}  // namespace
+}  // namespace gpuc::ir
