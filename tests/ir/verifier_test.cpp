@@ -1,8 +1,16 @@
 // Verifier tests: one module per invariant of verifier.h that breaks exactly it, with the exact
-// diagnostic; and the builder's saxpy and shared-memory reduction, which must verify.
+// diagnostic; the builder's saxpy and shared-memory reduction, which must verify; and random
+// corruption of parsed modules, which the verifier must report without crashing.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
 #include "gpuc/ir/builder.h"
+#include "gpuc/ir/parser.h"
+#include "gpuc/ir/pass.h"
 #include "gpuc/ir/printer.h"
 #include "gpuc/ir/verifier.h"
 
@@ -614,13 +622,6 @@ TEST(Verifier, AcceptsSharedMemoryReduction) {
 // --- robustness: random arena corruption never crashes, throws or slips through
 // ---------------------
 
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
-
-#include "gpuc/ir/parser.h"
-#include "gpuc/ir/pass.h"
 
 namespace gpuc::ir {
 namespace {
