@@ -316,6 +316,21 @@ TEST(NvvmPtx, FastMathChangesCodegen) {
   EXPECT_EQ(c.value().find(".ftz"), std::string::npos) << c.value();
 }
 
+TEST(NvvmPtx, OptLevelReachesLibnvvm) {
+  REQUIRE_LIBNVVM();
+  auto m = build({"reduce", build_reduce});
+  NvvmOptions o0, o2;
+  o0.opt_level = 0;
+  o2.opt_level = 2;
+  DiagnosticEngine d;
+  Result<std::string> a = compile_to_ptx(*m, o0, d);
+  Result<std::string> b = compile_to_ptx(*m, o2, d);
+  ASSERT_TRUE(a.ok() && b.ok()) << diags_text(d);
+  // -opt=2 unrolls the halving loop (the block size is fixed at 256); -opt=0 keeps it.
+  EXPECT_NE(a.value(), b.value());
+  EXPECT_LT(count(a.value(), "bar.sync"), count(b.value(), "bar.sync")) << a.value() << b.value();
+}
+
 // --- options and errors ------------------------------------------------------------------------
 
 TEST(NvvmOptionsTest, ModernDialectNeedsCompute100) {

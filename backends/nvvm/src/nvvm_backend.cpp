@@ -2,6 +2,7 @@
 // cubin through nvJitLink. libNVVM's log becomes gpuc diagnostics.
 #include "gpuc/nvvm/nvvm_backend.h"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -65,7 +66,8 @@ using detail::CudaLibApi;
 std::vector<std::string> libnvvm_options(const NvvmOptions& o, const Arch& arch) {
   std::vector<std::string> v;
   v.push_back("-arch=" + arch.compute_name());
-  v.push_back(o.opt_level <= 0 ? "-opt=0" : "-opt=3");
+  // libNVVM accepts -opt=0..3 (nvvm.h documents 0 and 3; 1 and 2 are honoured too).
+  v.push_back("-opt=" + std::to_string(std::clamp(o.opt_level, 0, 3)));
   auto flag = [&](const char* name, std::optional<bool> value, bool fast_value) {
     if (value)
       v.push_back(std::string(name) + (*value ? "1" : "0"));

@@ -23,7 +23,7 @@ struct NvvmOptions {
   // newer GPU). sm_XX means the same virtual architecture for PTX; cubin needs sm_XX.
   std::string arch;
   Dialect dialect = Dialect::Auto;  // Auto = Typed (see docs/nvvm-backend.md "Dialect choice")
-  int opt_level = 3;                // gpuc -O0..3; libNVVM gets -opt=0 for 0 and -opt=3 otherwise
+  int opt_level = 3;                // gpuc -O0..3 -> libNVVM -opt=0..3
   // libNVVM's floating-point options; nullopt = libNVVM's default (or fast_math's value).
   std::optional<bool> ftz, prec_div, prec_sqrt, fma;
   bool fast_math = false;  // the bundle: ftz=1 prec-div=0 prec-sqrt=0 fma=1 (explicit ones win)
