@@ -2,13 +2,17 @@
 // result still verifies); and the pipeline's -O gating, --print-after dumps and errors.
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
+#include <random>
+#include <sstream>
+
+#include "gpuc/ir/builder.h"
+#include "gpuc/ir/literals.h"
 #include "gpuc/ir/parser.h"
 #include "gpuc/ir/pass.h"
 #include "gpuc/ir/printer.h"
 #include "gpuc/ir/verifier.h"
-
-#include <random>
-#include <sstream>
 
 namespace gpuc::ir {
 namespace {
@@ -610,6 +614,120 @@ TEST(ConstantFolding, IntegerOpsMatchCSemantics) {
           << t.name << ": " << a_line << " / " << b_line << " -> " << r_line << ", want "
           << want[i];
     }
+  }
+}
+
+}  // namespace
+}  // namespace gpuc::ir
+
+namespace gpuc::ir {
+namespace {
+
+// Differential test of float folding against the host's IEEE arithmetic (f32, f64, f16 through
+// float) and C's float -> int conversions; undefined or unspecified cases must stay unfolded.
+TEST(ConstantFolding, FloatOpsAndConversionsMatchTheHost) {
+  std::vector<float> vals = {0.0f,          -0.0f,         1.0f,           -1.0f,
+                             0.1f,          2.5f,          -2.5f,          3.5f,
+                             1e38f,         -1e38f,        1e-45f,         65504.0f,
+                             2147483520.0f, 2147483648.0f, -2147483648.0f, 4294967040.0f,
+                             4294967296.0f, 16777217.0f,   INFINITY,       -INFINITY,
+                             NAN,           127.9f,        -128.9f,        255.5f};
+  std::mt19937 rng(3);
+  for (int i = 0; i < 8; ++i)
+    vals.push_back(std::ldexp(static_cast<float>(rng() % 100000) - 50000.0f,
+                              static_cast<int>(rng() % 40) - 20));
+
+  Module m;
+  Builder b(m);
+  TypeTable& t = m.types;
+  b.create_kernel("k");
+  struct Case {
+    ValueId result;
+    std::optional<uint64_t> want;  // nullopt: must stay unfolded
+    std::string what;
+  };
+  std::vector<Case> cases;
+  auto f32 = [&](float f) { return b.create_const_bits(t.f32(), std::bit_cast<uint32_t>(f)); };
+  for (float x : vals) {
+    for (float y : vals) {
+      ValueId a = f32(x), c = f32(y);
+      auto add = [&](Op op, std::optional<float> r, const char* name) {
+        ValueId v = b.create_binary(op, a, c);
+        std::optional<uint64_t> bits;
+        if (r) bits = std::bit_cast<uint32_t>(*r);
+        cases.push_back(
+            {v, bits, std::string(name) + " " + std::to_string(x) + ", " + std::to_string(y)});
+      };
+      add(Op::Add, x + y, "add");
+      add(Op::Sub, x - y, "sub");
+      add(Op::Mul, x * y, "mul");
+      add(Op::Div, y == 0 ? std::nullopt : std::optional<float>(x / y), "div");
+      bool mixed_zeros = x == 0 && y == 0 && std::signbit(x) != std::signbit(y);
+      add(Op::Min, mixed_zeros ? std::nullopt : std::optional<float>(std::fmin(x, y)), "min");
+      add(Op::Max, mixed_zeros ? std::nullopt : std::optional<float>(std::fmax(x, y)), "max");
+      ValueId lt = b.create_compare(Op::Lt, a, c);
+      cases.push_back({lt, x < y ? 1u : 0u, "lt"});
+      ValueId ne = b.create_compare(Op::Ne, a, c);
+      cases.push_back({ne, x != y ? 1u : 0u, "ne"});
+      // f16: operands rounded to half, the sum computed in float and rounded once.
+      ValueId ha = b.create_const_bits(t.float_type(16), float_to_half(x));
+      ValueId hc = b.create_const_bits(t.float_type(16), float_to_half(y));
+      float hx = half_to_float(float_to_half(x)), hy = half_to_float(float_to_half(y));
+      cases.push_back({b.create_binary(Op::Mul, ha, hc), float_to_half(hx * hy), "f16 mul"});
+    }
+    ValueId a = f32(x);
+    double d = x;
+    auto conv = [&](TypeId to, std::optional<uint64_t> want, const char* name) {
+      cases.push_back({b.create_convert(to, a), want, std::string(name) + " " + std::to_string(x)});
+    };
+    double tr = std::trunc(d);
+    bool nan = std::isnan(d);
+    conv(t.i32(),
+         !nan && tr >= -2147483648.0 && tr < 2147483648.0
+             ? std::optional<uint64_t>(static_cast<uint32_t>(static_cast<int32_t>(tr)))
+             : std::nullopt,
+         "f32->i32");
+    conv(t.u32(),
+         !nan && tr >= 0 && tr < 4294967296.0 ? std::optional<uint64_t>(static_cast<uint32_t>(tr))
+                                              : std::nullopt,
+         "f32->u32");
+    conv(t.int_type(8, true),
+         !nan && tr >= -128 && tr < 128
+             ? std::optional<uint64_t>(static_cast<uint8_t>(static_cast<int8_t>(tr)))
+             : std::nullopt,
+         "f32->i8");
+    conv(t.u64(),
+         !nan && tr >= 0 && tr < 18446744073709551616.0
+             ? std::optional<uint64_t>(static_cast<uint64_t>(tr))
+             : std::nullopt,
+         "f32->u64");
+    conv(t.f64(), std::bit_cast<uint64_t>(d), "f32->f64");
+    conv(t.float_type(16), float_to_half(x), "f32->f16");
+    conv(t.bool_type(), x != 0 ? 1u : 0u, "f32->bool");
+  }
+  for (int64_t v : {int64_t{0}, int64_t{-1}, int64_t{16777217}, int64_t{-16777217}, INT64_MIN,
+                    INT64_MAX, int64_t{1} << 53}) {
+    ValueId a = b.create_const_int(t.i64(), v);
+    cases.push_back({b.create_convert(t.f32(), a), std::bit_cast<uint32_t>(static_cast<float>(v)),
+                     "i64->f32 " + std::to_string(v)});
+    cases.push_back({b.create_convert(t.f64(), a), std::bit_cast<uint64_t>(static_cast<double>(v)),
+                     "i64->f64 " + std::to_string(v)});
+    cases.push_back(
+        {b.create_convert(t.u32(), a), static_cast<uint32_t>(v), "i64->u32 " + std::to_string(v)});
+  }
+  DiagnosticEngine d;
+  ASSERT_TRUE(verify(m, d)) << d.format_all();
+  find_pass("constfold")->run(m, d);
+  ASSERT_TRUE(verify(m, d)) << d.format_all();
+  const Function& f = *m.functions[0];
+  for (const Case& c : cases) {
+    const Inst& in = f.inst(f.def_of(c.result));
+    if (!c.want) {
+      EXPECT_NE(in.op, Op::Const) << c.what;
+      continue;
+    }
+    ASSERT_EQ(in.op, Op::Const) << c.what;
+    EXPECT_EQ(in.imm, *c.want) << c.what;
   }
 }
 
