@@ -57,6 +57,13 @@ struct PP {
   }
 };
 
+// Time bounds are for optimised builds; sanitizer builds (GPUC_SANITIZE) run several times slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSlack = 10;
+#else
+constexpr double kSlack = 1;
+#endif
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -882,7 +889,7 @@ TEST(PreprocessorRobustness, RandomBinaryGarbage) {
     p.diags.set_error_limit(0);
     auto t0 = std::chrono::steady_clock::now();
     p.run(src);
-    EXPECT_LT(seconds_since(t0), 2.0);
+    EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
     EXPECT_EQ(p.toks.back().kind, TokenKind::Eof);
     EXPECT_TRUE(p.diags.has_errors());
   }
@@ -898,7 +905,7 @@ TEST(PreprocessorRobustness, OneMegabyteLine) {
   double t = seconds_since(t0);
   EXPECT_EQ(p.diag_lines(), "");
   EXPECT_GT(p.toks.size(), 300000u);
-  EXPECT_LT(t, 1.0) << "1 MB line took " << t << " s";
+  EXPECT_LT(t, 1.0 * kSlack) << "1 MB line took " << t << " s";
   // A 1 MB macro definition and argument list, and a 1 MB string literal.
   std::string big = "#define BIG(x) x";
   for (int i = 0; i < 100000; ++i) big += " + x";
@@ -908,7 +915,7 @@ TEST(PreprocessorRobustness, OneMegabyteLine) {
   PP q;
   t0 = std::chrono::steady_clock::now();
   q.run(big);
-  EXPECT_LT(seconds_since(t0), 2.0);
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
   EXPECT_EQ(q.diag_lines(), "2:1: error: macro 'BIG' passed 2 arguments, but takes just 1\n");
 }
 
@@ -920,7 +927,7 @@ TEST(PreprocessorRobustness, DeepConditionalNesting) {
   PP p;
   auto t0 = std::chrono::steady_clock::now();
   p.run(src);
-  EXPECT_LT(seconds_since(t0), 2.0);
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
   EXPECT_EQ(p.diag_lines(), "");
   // Outermost #if 1, #if 1, #if 0 -> the innermost groups are skipped; `else` appears once for
   // the first false level (the 3rd), every enclosing true level takes its own #if branch.
@@ -944,7 +951,7 @@ TEST(PreprocessorRobustness, MacroBombsStop) {
   p.limits.max_expanded_tokens = 200000;
   auto t0 = std::chrono::steady_clock::now();
   p.run(src);
-  EXPECT_LT(seconds_since(t0), 2.0);
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
   EXPECT_EQ(p.diag_lines(),
             "42:1: fatal error: macro expansion produced more than 200000 tokens (runaway or "
             "exponential macro expansion?)\n");
@@ -954,7 +961,7 @@ TEST(PreprocessorRobustness, MacroBombsStop) {
   PP d;
   t0 = std::chrono::steady_clock::now();
   d.run(src);
-  EXPECT_LT(seconds_since(t0), 10.0);
+  EXPECT_LT(seconds_since(t0), 10.0 * kSlack);
   EXPECT_EQ(d.diag_lines(),
             "42:1: fatal error: macro expansion produced more than 10000000 tokens (runaway or "
             "exponential macro expansion?)\n");
@@ -966,7 +973,7 @@ TEST(PreprocessorRobustness, MacroBombsStop) {
   q.limits.max_expanded_tokens = 200000;
   t0 = std::chrono::steady_clock::now();
   q.run(args + call + "\n");
-  EXPECT_LT(seconds_since(t0), 2.0);
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
   EXPECT_EQ(q.diag_lines(),
             "2:47: fatal error: macro expansion produced more than 200000 tokens (runaway or "
             "exponential macro expansion?)\n");
@@ -984,7 +991,7 @@ TEST(PreprocessorRobustness, DeepNestingInArgumentsAndExpressions) {
   PP p;
   auto t0 = std::chrono::steady_clock::now();
   p.run(nested(100000));
-  EXPECT_LT(seconds_since(t0), 2.0);
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
   EXPECT_EQ(p.diag_lines(),
             "2:13: fatal error: macro arguments too large: more than 2000000 tokens in the "
             "arguments of nested macro invocations\n");
@@ -999,9 +1006,15 @@ TEST(PreprocessorRobustness, DeepNestingInArgumentsAndExpressions) {
   EXPECT_EQ(deep.diag_lines(),
             "2:601: fatal error: macro invocations nested too deeply in macro arguments (limit "
             "is 300)\n");
-  // The default nesting limit, 1000 levels, is within the default argument bound.
+  // The default nesting limit, 256 levels.
   PP dflt;
-  EXPECT_EQ(dflt.run(nested(1000)), "1");
+  EXPECT_EQ(dflt.run(nested(256)), "1");
+  EXPECT_EQ(dflt.diag_lines(), "");
+  PP over;
+  over.run(nested(257));
+  EXPECT_EQ(over.diag_lines(),
+            "2:513: fatal error: macro invocations nested too deeply in macro arguments (limit "
+            "is 256)\n");
   // Parentheses and unary operators in #if.
   PP e;
   e.run("#if " + std::string(100000, '(') + "1" + std::string(100000, ')') + "\n#endif\n#if " +
@@ -1021,7 +1034,7 @@ TEST(PreprocessorRobustness, LongPasteChainAndManyMacros) {
   PP p;
   auto t0 = std::chrono::steady_clock::now();
   p.run(src);
-  EXPECT_LT(seconds_since(t0), 2.0);
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
   EXPECT_EQ(p.diag_lines(), "");
   ASSERT_GT(p.toks.size(), 50000u);
   EXPECT_EQ(p.toks[0].text.size(), 200001u);
@@ -1071,7 +1084,7 @@ TEST(PreprocessorRobustness, LexingSpeed) {
   p.run(src);
   double t = seconds_since(t0);
   EXPECT_EQ(p.diag_lines(), "");
-  EXPECT_LT(t, 0.5) << "1 MB took " << t << " s";
+  EXPECT_LT(t, 0.5 * kSlack) << "1 MB took " << t << " s";
   std::printf("[ perf     ] preprocessed 1 MB (%zu tokens) in %.1f ms\n", p.toks.size(), t * 1e3);
 }
 

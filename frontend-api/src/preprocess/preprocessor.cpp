@@ -1253,7 +1253,8 @@ bool Preprocessor::eval_line(Lexer& lx, const PPTok& name) {
   const size_t errors = diags_.error_count();
   std::vector<PPTok> toks = expand_tokens(std::move(line), true);
   if (fatal_ || diags_.error_count() != errors) return false;
-  ExprEnv env{diags_, idents_, id_defined_, id_true_, id_false_, limits_.max_nesting, end_loc};
+  ExprEnv env{diags_, idents_, id_defined_, id_true_, id_false_, limits_.max_expression_depth,
+              end_loc};
   bool value = false;
   if (!evaluate_condition(toks, env, value)) return false;
   return value;
@@ -1385,7 +1386,8 @@ bool Preprocessor::do_pragma(std::vector<PPTok> toks, const PPTok& at, PPTok& ou
       foldable = false;
   if (foldable) {
     DiagnosticEngine scratch;
-    ExprEnv env{scratch, idents_, id_defined_, id_true_, id_false_, limits_.max_nesting, at.loc};
+    ExprEnv env{scratch, idents_, id_defined_, id_true_, id_false_, limits_.max_expression_depth,
+                at.loc};
     uint64_t v = 0;
     bool uns = false;
     if (evaluate_integer(arg, env, v, uns))

@@ -24,7 +24,10 @@ std::vector<Token> preprocess(uint32_t file, const FrontendOptions& options, Sou
 struct PreprocessorLimits {
   size_t max_expanded_tokens = 10'000'000;  // tokens produced by macro expansion, in total
   unsigned max_include_depth = 200;         // nested #include levels
-  unsigned max_nesting = 1000;  // macro invocations nested in arguments; #if parentheses
+  // Macro invocations nested in macro arguments, F(F(F(...))): each level recurses on the C++
+  // stack (1-2 KB per level in a release build, several times that with sanitizers).
+  unsigned max_nesting = 256;
+  unsigned max_expression_depth = 1000;  // nesting of #if expressions (parentheses, unary ops)
   // Tokens held at once in the arguments of macro invocations nested inside arguments (each
   // level keeps its own copy: F(F(F(...))) over a huge argument would need quadratic memory).
   size_t max_argument_tokens = 2'000'000;
