@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
@@ -492,6 +493,28 @@ kernel @k(%out: ptr<global, i32>) {
       int want = (i >= 0 && i < 16 && i % 2 == 0) ? 100 + i : -1;
       EXPECT_EQ(g[t], want) << "element " << t;
     }
+  }
+}
+
+// Global pointers as values (select, a device function returning one, a local pointer variable
+// carried through a loop, an array of pointers): -O2 must keep every store through them.
+TEST_F(SpirvExec, GlobalPointersThroughLocals) {
+  std::string gir;
+  {
+    std::ifstream in(std::string(GPUC_SOURCE_DIR) + "/tests/spirv/inputs/global_pointers.gir");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    gir = ss.str();
+  }
+  for (int opt : {0, 2}) {
+    SCOPED_TRACE("-O" + std::to_string(opt));
+    Kernel k = compile(gir, "walk", opt);
+    ASSERT_TRUE(k.valid());
+    auto a = upload(std::vector<float>(8, 5.0f));
+    auto b = upload(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
+    ASSERT_TRUE(dev_.launch(k, 1, 1, {a, b, 6u}));
+    EXPECT_EQ(download(b), (std::vector<float>{2, 4, 6, 8, 10, 12, 7, 8}));
+    EXPECT_EQ(download(a), (std::vector<float>{1, 5, 5, 5, 5, 5, 5, 5}));
   }
 }
 
