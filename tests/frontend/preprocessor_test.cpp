@@ -434,7 +434,7 @@ TEST(PreprocessorMacros, DefinitionErrors) {
   p.run(
       "#define\n#define 3\n#define defined\n#define F(a, a) a\n#define G(a b\n"
       "#define H(a) #b\n#define I ## x\n#define J x ##\n#define K __VA_ARGS__\n#define L(a,\n"
-      "#define M(1) x\n");
+      "#define M(1) x\n#define __VA_ARGS__ 1\n#undef __VA_OPT__\n");
   EXPECT_EQ(p.diag_lines(),
             "1:1: error: macro name missing\n"
             "2:9: error: macro name must be an identifier\n"
@@ -446,7 +446,9 @@ TEST(PreprocessorMacros, DefinitionErrors) {
             "8:13: error: '##' cannot appear at either end of a macro expansion\n"
             "9:11: error: __VA_ARGS__ can only appear in the expansion of a C99 variadic macro\n"
             "10:12: error: missing ')' in macro parameter list\n"
-            "11:11: error: invalid token in macro parameter list\n");
+            "11:11: error: invalid token in macro parameter list\n"
+            "12:9: error: __VA_ARGS__ cannot be used as a macro name\n"
+            "13:8: error: __VA_OPT__ cannot be used as a macro name\n");
 }
 
 TEST(PreprocessorMacros, Redefinition) {

@@ -892,6 +892,10 @@ bool Preprocessor::check_macro_name(const PPTok& t) {
     diags_.error(t.loc, "'defined' cannot be used as a macro name");
     return false;
   }
+  if (t.ident == id_va_args_ || t.ident == id_va_opt_) {
+    diags_.error(t.loc, std::string(t.text()) + " cannot be used as a macro name");
+    return false;
+  }
   return true;
 }
 
