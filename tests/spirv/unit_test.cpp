@@ -165,6 +165,21 @@ TEST(Lowering, SharedPointerInALocalVariableIsAClearError) {
       << d.format_all();
 }
 
+TEST(Lowering, BoolInGlobalMemoryIsAClearError) {
+  auto m = std::make_unique<ir::Module>();
+  ir::Builder b(*m);
+  auto& t = m->types;
+  b.create_kernel("k");
+  ir::ValueId flags = b.add_param("flags", t.pointer_type(t.bool_type(), ir::AddressSpace::Global));
+  b.create_store(flags, b.create_const_bool(true));
+  DiagnosticEngine d;
+  auto r = compile_to_spirv(*m, SpirvOptions{}, d);
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_NE(d.diagnostics()[0].message.find("bool values in global memory"), std::string::npos)
+      << d.format_all();
+}
+
 TEST(Lowering, VulkanVersionSelectsTheSpirvVersion) {
   auto m = kernel([](ir::Builder& b, ir::ValueId out) {
     b.create_store(out, b.create_const_float(b.types().f32(), 2.0));

@@ -143,7 +143,10 @@ Id Lowering::psb_pointer(ir::TypeId pointee) {
   // Every PhysicalStorageBuffer pointer type carries ArrayStride = the pointee's C size: the step
   // of OpPtrAccessChain's Element operand (§3.32.8), i.e. C pointer arithmetic. Types holding bool
   // have no physical layout (and cannot be in buffers).
-  uint32_t stride = contains_bool(pointee) ? 0 : types_.info(pointee).size;
+  if (contains_bool(pointee))
+    unsupported(current_loc_, "bool values in global memory (" + types_.to_string(pointee) +
+                                  ") have no memory layout on Vulkan; use an integer type");
+  uint32_t stride = types_.info(pointee).size;
   return mod_.get_or_declare_pointer_type(spv::StorageClass::PhysicalStorageBuffer, type(pointee),
                                           stride);
 }
@@ -408,6 +411,7 @@ void Lowering::lower_function(size_t info_index) {
   body_.clear();
   loops_.clear();
   if (options_.debug_names) mod_.debug_names().op_name(info_->id, f.name);
+  current_loc_ = f.loc;
 
   // Parameters: (SPIR-V type, what the OpFunctionParameter <id> becomes).
   Id ret = type(f.return_type);

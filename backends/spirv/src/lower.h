@@ -102,6 +102,7 @@ class Lowering {
   std::vector<std::optional<LogicalPtr>> logical_;
   Words vars_, body_;
   bool block_open_ = false;
+  SourceLocation current_loc_;  // of the inst being lowered, for errors raised by helpers
   std::vector<LoopTargets> loops_;
 
   // --- diagnostics

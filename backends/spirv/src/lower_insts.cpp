@@ -286,6 +286,7 @@ void Lowering::lower_loop(const ir::Inst& inst) {
 }
 
 void Lowering::lower_inst(const ir::Inst& inst) {
+  current_loc_ = inst.loc;
   switch (inst.op) {
     case Op::Const: {
       define(inst, constant_bits(shape(inst.type), inst.imm));
