@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "gpuc/runtime/runtime.h"
+
 extern char** environ;
 
 namespace {
@@ -77,6 +79,27 @@ int main(int argc, char** argv) {
     }
     args.push_back(a);
   }
+
+  // Say which device the samples will run on, and whether it is the CPU (llvmpipe).
+  std::string backend = "auto";
+  for (const std::string& a : args)
+    if (a.rfind("--backend=", 0) == 0) backend = a.substr(10);
+  gpuc::rt::DeviceOptions options;
+  options.on_warning = [](const std::string&) {};
+  gpuc::Result<gpuc::rt::Device> device = gpuc::rt::Device::open(backend, options);
+  if (!device) {
+    std::cout << "gpuc-samples: no device for --backend=" << backend << ": "
+              << device.error().message << std::endl;
+    return 1;
+  }
+  const gpuc::rt::DeviceInfo& info = device->info();
+  std::cout << "gpuc-samples: running on " << gpuc::rt::backend_name(info.backend) << ": "
+            << info.name << " (warpSize " << info.subgroup_size << ")";
+  if (info.device_type == "cpu")
+    std::cout << "\ngpuc-samples: this is Vulkan on the CPU (llvmpipe): no GPU is present, so the "
+                 "samples run with smaller default sizes and their timings are CPU timings";
+  std::cout << std::endl;
+  device = gpuc::make_error("released");  // the samples open their own device
 
   const std::string dir = self_dir();
   int failed = 0, ran = 0;

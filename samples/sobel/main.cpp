@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         bound[size_t(y) * w + x] = std::ldexp(40.0 + 24.0 * mag, -24);
       }
     Check c = compare_bounded(got, want, bound);
-    if (!write_gray_png(ctx.options().output, got, w, h, 0.25f))
+    if (!write_gray_png(ctx.options().output, got, w, h, 0.5f))
       throw SampleError("cannot write " + ctx.options().output);
     if (ctx.options().input.empty()) write_gray_png("sobel_input.png", img, w, h, 1.0f);
     ctx.add_note("-> " + ctx.options().output);

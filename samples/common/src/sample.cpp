@@ -96,6 +96,8 @@ int parse_options(const SampleInfo& info, int argc, char** argv, Options* out, b
       out->output = std::string(v);
     } else if (a == "--verbose" || a == "-v") {
       out->verbose = true;
+    } else if (a == "--skip-without-device") {
+      out->skip_without_device = true;
     } else {
       std::cerr << info.name << ": unknown argument '" << a << "' (see --help)\n";
       *exit_now = true;
@@ -219,6 +221,15 @@ int run_sample(const SampleInfo& info, int argc, char** argv,
   if (exit_now) return rc;
   Context ctx(info, options);
   Check check;
+  if (options.skip_without_device) {
+    rt::DeviceOptions quiet;
+    quiet.on_warning = [](const std::string&) {};
+    Result<rt::Device> probe = rt::Device::open(options.backend, quiet);
+    if (!probe) {
+      std::cout << info.name << ": SKIPPED: no device: " << probe.error().message << std::endl;
+      return 77;
+    }
+  }
   try {
     ctx.open_device();
     check = body(ctx);

@@ -47,13 +47,15 @@ struct SampleInfo {
 };
 
 struct Options {
-  std::string backend = "auto";  // --backend=cuda|vulkan|auto (also cuda:N, vulkan:N)
-  uint64_t size = 0;             // --size= (0: the default for the device)
-  int runs = 5;                  // --runs= timed runs after one warm-up run
-  uint64_t seed = 1;             // --seed= for the random inputs
-  std::string input;             // --input= (samples with files)
-  std::string output;            // --output= (samples with files)
-  bool verbose = false;          // --verbose: print details (kernel compile, errors) to stderr
+  std::string backend = "auto";      // --backend=cuda|vulkan|auto (also cuda:N, vulkan:N)
+  uint64_t size = 0;                 // --size= (0: the default for the device)
+  int runs = 5;                      // --runs= timed runs after one warm-up run
+  uint64_t seed = 1;                 // --seed= for the random inputs
+  std::string input;                 // --input= (samples with files)
+  std::string output;                // --output= (samples with files)
+  bool verbose = false;              // --verbose: print details (kernel compile, errors) to stderr
+  bool skip_without_device = false;  // --skip-without-device: exit 77 (CTest's skip) when no
+                                     // device opens, instead of failing
 };
 
 // Everything a sample body uses.
@@ -115,7 +117,7 @@ struct Check {
 };
 
 // Parses argv, opens the device, runs body, prints the one-line report and returns the exit code
-// (0 PASS, 1 FAIL or error, 2 bad arguments).
+// (0 PASS, 1 FAIL or error, 2 bad arguments, 77 no device with --skip-without-device).
 int run_sample(const SampleInfo& info, int argc, char** argv,
                const std::function<Check(Context&)>& body);
 
