@@ -1785,9 +1785,17 @@ class Lowerer {
         ConstVal c = convert_const(*v.cval, to);
         if (!explicit_cast) check_constant_conversion(*v.cval, c, loc);
         r.cval = c;
-      } else {
-        r.cval.reset();
+        // A constant converts at compile time; the original constant is dropped when it was the
+        // last inst emitted (nothing can use it yet).
+        ir::Function* f = b_.function();
+        auto& insts = f->region(b_.region()).insts;
+        if (!insts.empty() && f->inst(insts.back()).op == Op::Const &&
+            f->inst(insts.back()).result == v.v)
+          insts.pop_back();
+        r.v = const_value(c);
+        return r;
       }
+      r.cval.reset();
       r.v = emit_convert(v.v, v.type, to);
       return r;
     }
