@@ -874,6 +874,29 @@ TEST(PreprocessorLocations, LineAfterSplicesAndInIncludes) {
             "t.gk:3:9: error: invalid suffix 'abc' on integer constant\nint x = BAD;\n        ^\n");
 }
 
+TEST(PreprocessorDirectives, SpellTokens) {
+  PP p;
+  p.run(
+      "#define INC(x) x++ + +x\n#define N 4\n  int a=INC(b);\n#pragma unroll N\nfor(;;)\n"
+      "#define CAT(a, b) a ## b\nCAT(1e, +) - -1 CAT(a, b)c .5 x . y\n");
+  const std::string text = spell_tokens(p.toks);
+  EXPECT_EQ(text, "int a=b++ + +b;\n#pragma unroll 4\nfor(;;)\n1e+ - -1 ab c .5 x . y\n");
+  // Spelling and lexing again gives the same tokens.
+  PP q;
+  q.run(text);
+  ASSERT_EQ(q.toks.size(), p.toks.size());
+  for (size_t i = 0; i < p.toks.size(); ++i) {
+    EXPECT_EQ(q.toks[i].text, p.toks[i].text);
+    EXPECT_EQ(q.toks[i].kind, p.toks[i].kind);
+  }
+  // Tokens that would join without a space get one.
+  std::vector<Token> joined(3);
+  joined[0].kind = joined[1].kind = TokenKind::Punct;
+  joined[0].text = "-";
+  joined[1].text = ">";
+  EXPECT_EQ(spell_tokens(joined), "- >\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pathological inputs: errors or results, never a crash, a hang or a quadratic blowup.
 

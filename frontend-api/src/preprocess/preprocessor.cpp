@@ -1602,6 +1602,45 @@ std::vector<Token> preprocess(uint32_t file, const FrontendOptions& options, Sou
   return p.run(file);
 }
 
+std::string spell_tokens(const std::vector<Token>& tokens) {
+  std::string out;
+  bool line_open = false;  // something has been written on the current output line
+  auto is_word = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || c == '.' || c == '\'' || c == '"';
+  };
+  for (const Token& t : tokens) {
+    if (t.kind == TokenKind::Eof) break;
+    if (t.kind == TokenKind::PragmaUnroll) {
+      if (line_open) out += '\n';
+      out += t.text.empty() ? "#pragma unroll\n" : "#pragma unroll " + t.text + "\n";
+      line_open = false;
+      continue;
+    }
+    if (line_open && t.at_line_start) {
+      out += '\n';
+      line_open = false;
+    }
+    // A space where the source had one, and between tokens that would otherwise lex as one
+    // (`a` `b`, `+` `+`, `-` `>`, `1e` `+`): a space never changes the meaning of pp-tokens.
+    if (line_open && !out.empty() && !t.text.empty()) {
+      const char a = out.back(), b = t.text[0];
+      const char pair[3] = {a, b, 0};
+      static const std::string_view kJoining[] = {
+          "++", "+=", "--", "-=", "->", ">>", ">=", "<<", "<=", "==", "!=", "&&", "&=", "||", "|=",
+          "*=", "/=", "%=", "^=", "::", "..", ".*", "##", "//", "/*", "<:", ":>", "<%", "%>", "%:"};
+      bool join = is_word(a) && is_word(b);
+      for (std::string_view j : kJoining) join = join || j == pair;
+      if ((a == 'e' || a == 'E' || a == 'p' || a == 'P') && (b == '+' || b == '-')) join = true;
+      if (t.leading_space || join) out += ' ';
+    }
+    out += t.text;
+    line_open = true;
+  }
+  if (line_open) out += '\n';
+  return out;
+}
+
 std::vector<Token> preprocess(uint32_t file, const FrontendOptions& options, SourceManager& sources,
                               DiagnosticEngine& diags) {
   return preprocess(file, options, sources, diags, PreprocessorLimits{});

@@ -36,4 +36,9 @@ struct PreprocessorLimits {
 std::vector<Token> preprocess(uint32_t file, const FrontendOptions& options, SourceManager& sources,
                               DiagnosticEngine& diags, const PreprocessorLimits& limits);
 
+// Spells a token stream back as source text (what `cc -E` prints): a token that started a line
+// starts one, source spacing becomes one space, `#pragma unroll` is printed on its own line. The
+// result lexes to the same tokens.
+std::string spell_tokens(const std::vector<Token>& tokens);
+
 }  // namespace gpuc::frontend
