@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   SampleInfo info{"mandelbrot",
                   "Mandelbrot set renderer writing a PNG",
                   "image width in pixels (height is 3/4 of it)",
-                  4096,
+                  2048,
                   512,
                   true,
                   "mandelbrot.png"};

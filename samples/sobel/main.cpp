@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   SampleInfo info{"sobel",
                   "Sobel edge filter: PNG in (or a generated image), PNG out",
                   "side of the generated image in pixels",
-                  4096,
+                  2048,
                   512,
                   true,
                   "sobel.png"};
