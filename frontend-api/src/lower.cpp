@@ -1864,9 +1864,31 @@ class Lowerer {
     if (!e) return fail();
     set_loc(e->loc);
     Val v = expr_inner(e);
-    if (v.ok() && !v.loc.valid()) v.loc = e->loc;
-    if (v.ok()) v.loc = e->loc;
+    // A value's location is where its expression begins (clang points operand diagnostics there).
+    if (v.ok()) v.loc = begin_loc(e);
     return v;
+  }
+
+  static SourceLocation begin_loc(const Expr* e) {
+    // Postfix and binary expressions start at their leftmost operand; parenthesised expressions
+    // are not in the AST, so this can point inside the parentheses (as close as we can get).
+    for (int guard = 0; e && guard < 100000; ++guard) {
+      bool postfix = e->kind == ExprKind::Index || e->kind == ExprKind::Member ||
+                     (e->kind == ExprKind::Unary &&
+                      (e->unary == UnaryOp::PostInc || e->unary == UnaryOp::PostDec));
+      bool infix =
+          e->kind == ExprKind::Binary || e->kind == ExprKind::Assign || e->kind == ExprKind::Cond;
+      if ((postfix || infix) && e->lhs) {
+        e = e->lhs;
+        continue;
+      }
+      if (e->kind == ExprKind::Comma && !e->args.empty()) {
+        e = e->args[0];
+        continue;
+      }
+      return e->loc;
+    }
+    return e ? e->loc : SourceLocation{};
   }
 
   Val expr_inner(const Expr* e) {
