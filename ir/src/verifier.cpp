@@ -107,7 +107,10 @@ class Verifier {
       if (g.space == AddressSpace::Shared) {
         if (!g.init.empty()) report(g.loc, "shared " + what + " must not have an initializer");
       } else if (g.space == AddressSpace::Constant) {
-        if (g.init.size() != t_.info(g.type).size)
+        if (holds_pointer(g.type))
+          report(g.loc, "constant " + what + " of type " + ty(g.type) +
+                            " holds a pointer, which has no value at compile time");
+        else if (g.init.size() != t_.info(g.type).size)
           report(g.loc, "constant " + what + " has an initializer of " +
                             std::to_string(g.init.size()) + " bytes, its type " + ty(g.type) +
                             " takes " + std::to_string(t_.info(g.type).size));
@@ -117,6 +120,41 @@ class Verifier {
       }
     }
     for (const auto& f : m_.functions) check_name(f->name, f->loc);
+    // Struct and member names print as they are: they must read back as the same names.
+    for (TypeId st : t_.structs()) {
+      const TypeInfo& info = t_.info(st);
+      if (!is_identifier(info.name) || is_type_keyword(info.name))
+        report({}, "struct name '" + info.name + "' is not a valid name");
+      for (const StructMember& mem : info.members)
+        if (!is_identifier(mem.name))
+          report({}, "member name '" + mem.name + "' of struct '" + info.name +
+                         "' is not a valid name");
+    }
+  }
+
+  static bool is_type_keyword(std::string_view s) {
+    static const char* const kKeywords[] = {"void", "bool", "vec", "ptr", "i8",
+                                            "i16",  "i32",  "i64", "u8",  "u16",
+                                            "u32",  "u64",  "f16", "f32", "f64"};
+    for (const char* k : kKeywords)
+      if (s == k) return true;
+    return false;
+  }
+
+  bool holds_pointer(TypeId t) const {
+    const TypeInfo& info = t_.info(t);
+    switch (info.kind) {
+      case TypeKind::Pointer:
+        return true;
+      case TypeKind::Array:
+        return holds_pointer(info.element);
+      case TypeKind::Struct:
+        for (const StructMember& mem : info.members)
+          if (holds_pointer(mem.type)) return true;
+        return false;
+      default:
+        return false;
+    }
   }
 
   // --- structure (V16, V21): no printing here, the printer relies on it

@@ -437,6 +437,19 @@ TEST(Verifier, V18_ModuleVariables) {
   Builder b3(m3);
   b3.create_kernel("not a name");
   expect_error(m3, "invalid IR: '@not a name' is not a valid name");
+
+  Module m4;
+  m4.types.struct_type("i32", {{"x", m4.types.f32(), 0}});
+  expect_error(m4, "invalid IR: struct name 'i32' is not a valid name");
+
+  Module m5;
+  Builder b5(m5);
+  TypeId s = m5.types.struct_type(
+      "S", {{"p", m5.types.pointer_type(m5.types.f32(), AddressSpace::Global), 0}});
+  b5.create_constant("c", s, std::vector<uint8_t>(8, 0));
+  expect_error(m5,
+               "invalid IR: constant module variable '@c' of type S holds a pointer, which has "
+               "no value at compile time");
 }
 
 TEST(Verifier, V19_Aggregates) {
@@ -621,7 +634,6 @@ TEST(Verifier, AcceptsSharedMemoryReduction) {
 
 // --- robustness: random arena corruption never crashes, throws or slips through
 // ---------------------
-
 
 namespace gpuc::ir {
 namespace {

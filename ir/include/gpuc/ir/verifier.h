@@ -43,8 +43,10 @@
 //  V17 Kernels: fixed block sizes are all zero or all nonzero, at most max_threads threads when
 //      both are given; no kernel has a non-void return. Device functions have neither attribute.
 //  V18 Module variable names and function names are unique (one namespace) and are identifiers
-//      ([A-Za-z_][A-Za-z0-9_.]*); module variables are shared or constant; constant variables
-//      have an initializer of exactly the size of their type; shared variables have none.
+//      ([A-Za-z_][A-Za-z0-9_.]*), as are struct and member names (structs not named like a
+//      built-in type); module variables are shared or constant; constant variables hold no
+//      pointers and have an initializer of exactly the size of their type; shared variables have
+//      none.
 //  V19 Aggregates: extract/insert index an existing element or member of a vector, array or struct
 //      and use its type; construct builds a vector/array/struct from exactly one operand per
 //      lane/element/member, each of that part's type; swizzle picks, per 4-bit nibble of its
