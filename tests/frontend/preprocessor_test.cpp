@@ -822,6 +822,27 @@ TEST(PreprocessorInclude, MoreForms) {
   EXPECT_EQ(p.diag_lines(), "");
 }
 
+TEST(PreprocessorInclude, BuiltinHeaders) {
+  PP p;
+  EXPECT_EQ(p.run("#include <cuda_runtime.h>\n#include <stdint.h>\n#include <cstdint>\n"
+                  "#include <climits>\n#include \"float.h\"\n#include <cmath>\n"
+                  "#include <device_launch_parameters.h>\n"
+                  "INT_MAX UINT8_MAX FLT_MAX M_PI INFINITY\n"
+                  "#if INT_MAX == 2147483647 && INT64_MIN < 0 && CHAR_BIT == 8 && "
+                  "UINT64_MAX == 18446744073709551615u && INT32_MIN == -2147483648 && "
+                  "__has_include(<cuda.h>) && !__has_include(<cuda_fp16.h>)\nok\n#endif\n"),
+            "2147483647 255 3.40282347e+38F 3.14159265358979323846 __int_as_float ( 0x7f800000 ) "
+            "ok");
+  EXPECT_EQ(p.diag_lines(), "");
+  EXPECT_EQ(p.sm.name(p.tok("2147483647").loc.file), "test.gk");  // the use, not the header
+  // -I directories come first; a missing header is still an error.
+  PP q;
+  q.opts.include_dirs = {kInputs + "/incdir"};
+  EXPECT_EQ(q.run("#include <limits.h>\nFROM_I_DIR INT_MAX\n#include <cuda_fp16.h>\n"),
+            "1 INT_MAX");
+  EXPECT_EQ(q.diag_lines(), "3:10: error: 'cuda_fp16.h' file not found\n");
+}
+
 TEST(PreprocessorInclude, MacroInvocationDoesNotCrossFileEnd) {
   PP p;
   EXPECT_EQ(p.run("#define F(x) x\n#include \"open_call.h\"\n1) after\n", kInputs + "/main.gk"),

@@ -147,6 +147,10 @@ class Lexer {
 
 namespace gpuc::frontend::pp {
 
+// The text of built-in header `name` (<stdint.h>, <cuda_runtime.h>, ...; builtin_headers.cpp), or
+// null when there is none.
+const char* builtin_header(std::string_view name);
+
 // --- literals and #if expressions (pp_expr.cpp) ---------------------------------------------
 
 enum class NumberClass : uint8_t { Int, Float };

@@ -103,6 +103,9 @@ bool is_word(std::string_view s) {
   return true;
 }
 
+// Diagnostics and __FILE__ name the built-in headers "<built-in>/stdint.h" and so on.
+constexpr std::string_view kBuiltinDir = "<built-in>/";
+
 std::string quote_name(std::string_view s) {
   std::string out = "'";
   out += s;
@@ -1140,6 +1143,8 @@ std::string Preprocessor::resolve_include(std::string_view name, bool angled) {
     std::string path = join_path(d, name);
     if (is_regular_file(path)) return path;
   }
+  // Last, gpuc's own headers (standard and CUDA headers kernels include; builtin_headers.cpp).
+  if (builtin_header(name)) return std::string(kBuiltinDir) + std::string(name);
   return {};
 }
 
@@ -1148,6 +1153,15 @@ SourceFile* Preprocessor::find_include(std::string_view name, bool angled, Sourc
   if (path.empty()) {
     diags_.error(loc, quote_name(name) + " file not found");
     return nullptr;
+  }
+  if (path.rfind(kBuiltinDir, 0) == 0) {
+    if (auto it = file_cache_.find(path); it != file_cache_.end()) return it->second;
+    const char* text = builtin_header(std::string_view(path).substr(kBuiltinDir.size()));
+    uint32_t id = sources_.add_buffer(path, text);
+    SourceFile& f = new_file(id, text, "", false);
+    f.key = path;
+    file_cache_.emplace(f.key, &f);
+    return &f;
   }
   std::string key = canonical_path(path);
   if (auto it = file_cache_.find(key); it != file_cache_.end()) return it->second;
