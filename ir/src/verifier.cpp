@@ -284,12 +284,13 @@ class Verifier {
     visible_.assign(f.value_capacity(), 0);
     defined_.clear();
     for (const Param& p : f.params) visible_[p.value.index] = 1;
-    region(f.body, Ctx::None, false);
+    region(f.body, Ctx::None, false, false);
   }
 
   // Walks region `r`. `ctx`: the nearest loop region kind enclosing it; `is_continue`: r is itself
-  // a loop's continue region (break_if may end it).
-  void region(RegionId r, Ctx ctx, bool is_continue) {
+  // a loop's continue region (break_if may end it); `in_continue`: r is inside a continue region
+  // at any depth, loops included (no `return` can leave a continue construct).
+  void region(RegionId r, Ctx ctx, bool is_continue, bool in_continue) {
     size_t mark = defined_.size();
     const auto& insts = f_->region(r).insts;
     for (size_t i = 0; i < insts.size(); ++i) {
@@ -308,7 +309,7 @@ class Verifier {
             fail(id, name_of(in.op) + " inside a loop's continue region (use break_if)");
           break;
         case Op::Return:
-          if (ctx == Ctx::Continue) fail(id, "'return' inside a loop's continue region");
+          if (in_continue) fail(id, "'return' inside a loop's continue region");
           break;
         case Op::BreakIf:
           if (!is_continue || !last)
@@ -319,11 +320,11 @@ class Verifier {
       }
       check_inst(id);
       if (in.op == Op::If) {
-        region(in.regions[0], ctx, false);
-        region(in.regions[1], ctx, false);
+        region(in.regions[0], ctx, false, in_continue);
+        region(in.regions[1], ctx, false, in_continue);
       } else if (in.op == Op::Loop) {
-        region(in.regions[0], Ctx::LoopBody, false);
-        region(in.regions[1], Ctx::Continue, true);
+        region(in.regions[0], Ctx::LoopBody, false, in_continue);
+        region(in.regions[1], Ctx::Continue, true, true);
       }
       if (in.result.valid()) {
         visible_[in.result.index] = 1;

@@ -279,6 +279,16 @@ TEST(Verifier, V12_Terminators) {
   expect_error(m4,
                "invalid IR: in function '@k': 'continue' inside a loop's continue region (use "
                "break_if)\n  continue");
+
+  // A return cannot leave a continue region, even from a loop nested in it.
+  Module m5;
+  Builder b5(m5);
+  b5.create_kernel("k");
+  b5.create_loop([&] { b5.create_barrier(); },
+                 [&] { b5.create_loop([&] { b5.create_return(); }); });
+  expect_error(m5,
+               "invalid IR: in function '@k': 'return' inside a loop's continue region\n"
+               "  return");
 }
 
 TEST(Verifier, V13_Return) {

@@ -31,8 +31,8 @@
 //  V11 `if` has a bool condition and two regions; `loop` has two regions; no other op owns one.
 //  V12 A region's terminator (break, continue, break_if, return, unreachable) is its last inst.
 //      break and continue appear only inside a loop's body (at any if-nesting depth, not inside
-//      the continue region); return not inside a continue region either; break_if only as the
-//      last inst of a continue region.
+//      the continue region); return not inside a continue region either (at any depth, nested
+//      loops included, as naga's validator); break_if only as the last inst of a continue region.
 //  V13 return's operand matches the function's return type (none for void); kernels return void.
 //  V14 Calls name a device function (never a kernel), with argument types equal to the parameter
 //      types. The call graph has no cycles (no recursion: SPIR-V §2.16.1 forbids it).
