@@ -4,8 +4,10 @@
 // runtime starts on hosts without either; a missing driver is an error only when that backend is
 // used. Every driver failure becomes an error value naming the failing call and its result code.
 // Launch arguments are checked against the kernel's reflection (count, pointer vs value, byte
-// size) before anything reaches the driver. Thread safety: a Device may be shared between
-// threads for allocation and loading; a Stream must be used by one thread at a time.
+// size) before anything reaches the driver. Thread safety: alloc, load and create_* may be called
+// from several threads; whatever queues work goes through a stream, and a stream must be used by
+// one thread at a time (the synchronous Buffer operations and Device::launch use the default
+// stream).
 #pragma once
 
 #include <array>
