@@ -7,7 +7,11 @@ set(GPUC_COMPONENT_TARGETS "" CACHE INTERNAL "")
 # the gpuc CMake package.
 function(gpuc_add_component name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
-  add_library(gpuc_${name} STATIC ${ARG_SOURCES})
+  if(GPUC_SHARED_LIBS)
+    add_library(gpuc_${name} SHARED ${ARG_SOURCES})
+  else()
+    add_library(gpuc_${name} STATIC ${ARG_SOURCES})
+  endif()
   add_library(gpuc::${name} ALIAS gpuc_${name})
   set_target_properties(gpuc_${name} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME gpuc_${name})
   target_include_directories(gpuc_${name} PUBLIC
