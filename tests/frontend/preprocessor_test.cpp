@@ -802,11 +802,13 @@ TEST(PreprocessorDirectives, ExtraTokensWarn) {
 
 TEST(PreprocessorDirectives, BadCommandLineOptions) {
   PP p;
-  p.opts.defines = {"A=1\n#define B 2"};
+  p.opts.defines = {"A=1\n#define B 2", "X=a\\", "Y=/* open", "Z=/* closed */ 3"};
   p.opts.undefines = {"C\nD"};
-  EXPECT_EQ(p.run("A B"), "A B");
+  EXPECT_EQ(p.run("A B X Y Z"), "A B X Y 3");
   EXPECT_EQ(p.diag_lines(),
             "error: invalid macro option '-DA=1\n#define B 2': it contains a line break\n"
+            "error: invalid macro option '-DX=a\\': it ends with a backslash\n"
+            "error: invalid macro option '-DY=/* open': it contains an unterminated comment\n"
             "error: invalid macro option '-UC\nD': it contains a line break\n");
 }
 

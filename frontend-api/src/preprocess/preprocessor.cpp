@@ -1502,14 +1502,22 @@ std::string Preprocessor::predefines() {
   } else {
     s += "#define __GPUC_TARGET_VULKAN__ 1\n";
   }
-  auto bad = [&](const std::string& opt) {
-    diags_.error("invalid macro option '" + opt + "': it contains a line break");
+  // Each option must stay on its own line of the buffer: no line break, no trailing backslash
+  // (a line splice), no unterminated /* comment.
+  auto ok = [&](const std::string& flag, const std::string& value) {
+    const char* why = nullptr;
+    if (value.find_first_of("\r\n") != std::string::npos)
+      why = "it contains a line break";
+    else if (!value.empty() && value.back() == '\\')
+      why = "it ends with a backslash";
+    else if (value.rfind("/*") != std::string::npos &&
+             value.find("*/", value.rfind("/*") + 2) == std::string::npos)
+      why = "it contains an unterminated comment";
+    if (why) diags_.error("invalid macro option '" + flag + value + "': " + why);
+    return why == nullptr;
   };
   for (const std::string& d : options_.defines) {
-    if (d.find_first_of("\r\n") != std::string::npos) {
-      bad("-D" + d);
-      continue;
-    }
+    if (!ok("-D", d)) continue;
     size_t eq = d.find('=');
     if (eq == std::string::npos)
       s += "#define " + d + " 1\n";
@@ -1517,10 +1525,7 @@ std::string Preprocessor::predefines() {
       s += "#define " + d.substr(0, eq) + " " + d.substr(eq + 1) + "\n";
   }
   for (const std::string& u : options_.undefines) {
-    if (u.find_first_of("\r\n") != std::string::npos) {
-      bad("-U" + u);
-      continue;
-    }
+    if (!ok("-U", u)) continue;
     s += "#undef " + u + "\n";
   }
   return s;
