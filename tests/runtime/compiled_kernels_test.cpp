@@ -2,6 +2,7 @@
 // device's backend, loaded with their reflection, launched and checked against CPU references.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "gpuc/compiler.h"
@@ -14,7 +15,9 @@
 
 // llvmpipe's JIT-compiled shader code leaks small realloc'ed blocks (the stacks hold no gpuc
 // frame); keep the LeakSanitizer build (GPUC_SANITIZE) usable.
-extern "C" const char* __lsan_default_suppressions() { return "leak:__interceptor_realloc\n"; }
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:__interceptor_realloc\n";
+}
 
 namespace {
 
@@ -72,6 +75,36 @@ std::string backend_param_name(const ::testing::TestParamInfo<Backend>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, CompiledKernels,
                          ::testing::Values(Backend::Vulkan, Backend::Cuda), backend_param_name);
+
+// Two kernels in one module (one PTX module / one SPIR-V module with two entry points), looked up
+// by name and launched with different block sizes.
+TEST_P(CompiledKernels, TwoKernelsInOneModule) {
+  gpuc::CompileOptions options;
+  options.target = GetParam() == Backend::Cuda ? gpuc::Target::Cuda : gpuc::Target::Vulkan;
+  gpuc::Compilation c(options);
+  gpuc::CompileOutput out = c.compile_source("two.gk", R"(
+__global__ void iota(unsigned* out, unsigned n) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = i;
+}
+__global__ void scale(unsigned* out, unsigned n, unsigned k) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = out[i] * k + blockDim.x;
+}
+)");
+  ASSERT_TRUE(out.ok) << c.diagnostics().format_all();
+  Module m =
+      dev_.load(gpuc::Artifact{backend_target(GetParam()), out.data, out.reflection}).value();
+  std::vector<std::string> names = m.kernel_names();
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"iota", "scale"}));
+  const unsigned n = 1000;
+  TypedBuffer<unsigned> buf = dev_.alloc_array<unsigned>(n).value();
+  ASSERT_TRUE(dev_.launch(m.kernel("iota").value(), (n + 31) / 32, 32, {buf, n}));
+  ASSERT_TRUE(dev_.launch(m.kernel("scale").value(), (n + 127) / 128, 128, {buf, n, 3u}));
+  std::vector<unsigned> got = buf.download().value();
+  for (unsigned i = 0; i < n; ++i) ASSERT_EQ(got[i], i * 3 + 128) << i;
+}
 
 TEST_P(CompiledKernels, Saxpy) {
   Kernel k = compile("saxpy.gk", source_saxpy, "saxpy");
