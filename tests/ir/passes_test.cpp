@@ -562,7 +562,12 @@ TEST(ConstantFolding, IntegerOpsMatchCSemantics) {
           std::optional<__int128> r;
           if (o == "add") r = wrap(a + b);
           if (o == "sub") r = wrap(a - b);
-          if (o == "mul") r = wrap(a * b);
+          if (o == "mul") {  // in unsigned 128-bit arithmetic: wraps mod 2^128, a multiple of 2^w
+            unsigned __int128 prod =
+                static_cast<unsigned __int128>(a) * static_cast<unsigned __int128>(b);
+            r = wrap(
+                static_cast<__int128>(prod & ((static_cast<unsigned __int128>(1) << t.width) - 1)));
+          }
           if ((o == "div" || o == "rem") && b != 0 && !(t.is_signed && a == lo && b == -1))
             r = o == "div" ? a / b : a % b;  // __int128 / and % truncate, as C
           if (o == "min") r = std::min(a, b);
