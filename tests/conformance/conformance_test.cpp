@@ -237,6 +237,12 @@ TEST_P(Conformance, MatchesReferenceOnEveryBackend) {
       c.run(ctx);
       row = {"PASS", ""};
       for (const std::string& n : ctx.notes()) row.detail += (row.detail.empty() ? "" : ", ") + n;
+      if (ctx.worst_ratio() >= 0) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "worst error %.2g of its bound (%s)", ctx.worst_ratio(),
+                      ctx.worst_output().c_str());
+        row.detail += (row.detail.empty() ? "" : ", ") + std::string(buf);
+      }
       outputs[name] = ctx.outputs();
     } catch (const CaseSkipped& e) {
       row = {"SKIP", e.what()};

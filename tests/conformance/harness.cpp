@@ -55,6 +55,10 @@ void Ctx::within_impl(const std::string& what, const std::vector<double>& got,
               (std::isnan(want[i]) && std::isnan(got[i])) ||
               (std::isinf(want[i]) && got[i] == want[i]);
     if (!ok && bad++ == 0) first = i;
+    double err = std::fabs(got[i] - want[i]);
+    double ratio = bound[i] > 0 ? err / bound[i] : (err == 0 ? 0.0 : INFINITY);
+    if (ok && !std::isnan(ratio) && ratio > worst_ratio_)
+      worst_ratio_ = ratio, worst_output_ = what;
   }
   Output o{what, false, deterministic};
   o.values = got;

@@ -116,6 +116,10 @@ class Ctx {
   void note(std::string text) { notes_.push_back(std::move(text)); }
 
   const std::vector<Output>& outputs() const { return outputs_; }
+  // The largest |error| / bound over the bounded outputs checked so far (how tight the bounds
+  // are: near 1 means close to failing), and the output it was seen in.
+  double worst_ratio() const { return worst_ratio_; }
+  const std::string& worst_output() const { return worst_output_; }
   const std::vector<std::string>& notes() const { return notes_; }
 
  private:
@@ -125,6 +129,8 @@ class Ctx {
   std::map<std::string, rt::Kernel> kernels_;
   std::vector<Output> outputs_;
   std::vector<std::string> notes_;
+  double worst_ratio_ = -1;
+  std::string worst_output_;
 
   template <typename T>
   T check(Result<T> r, const char* what) {
