@@ -479,10 +479,17 @@ void Lowering::lower_arith(const ir::Inst& inst) {
     case Op::Div:
       r = bin(f ? SpvOp::OpFDiv : sg ? SpvOp::OpSDiv : SpvOp::OpUDiv, t, a, b);
       break;
-    // C's %: the result has the dividend's sign, which is OpSRem (OpSMod follows the divisor);
-    // floats: OpFRem is C's fmod.
+    // C's %: the result has the dividend's sign. That is OpSRem's definition (OpSMod follows the
+    // divisor), but NVIDIA's Vulkan driver (580.159, H100) returns the divisor's sign for OpSRem
+    // with negative operands, so signed % is emitted as a - (a / b) * b, exact for truncating
+    // OpSDiv. Floats: OpFRem is C's fmod.
     case Op::Rem:
-      r = bin(f ? SpvOp::OpFRem : sg ? SpvOp::OpSRem : SpvOp::OpUMod, t, a, b);
+      if (!f && sg) {
+        Id q = bin(SpvOp::OpSDiv, t, a, b);
+        r = bin(SpvOp::OpISub, t, a, bin(SpvOp::OpIMul, t, q, b));
+      } else {
+        r = bin(f ? SpvOp::OpFRem : SpvOp::OpUMod, t, a, b);
+      }
       break;
     // fminf/fmaxf: a NaN operand yields the other operand: GLSL.std.450 NMin/NMax exactly.
     case Op::Min:
