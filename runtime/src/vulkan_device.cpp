@@ -931,6 +931,19 @@ std::vector<std::string> spirv_entry_points(const std::string& code) {
 }
 
 Result<std::shared_ptr<ModuleImpl>> VulkanDevice::load(const Artifact& artifact) {
+  // SPIR-V §2.3: word 1 is the version (0x00MMmm00). Vulkan 1.2 consumes SPIR-V up to 1.5, 1.3 up
+  // to 1.6 (Vulkan spec, appendix "SPIR-V Environment").
+  uint32_t version = 0;
+  std::memcpy(&version, artifact.code.data() + 4, 4);
+  uint32_t spv_major = (version >> 16) & 0xff, spv_minor = (version >> 8) & 0xff;
+  uint32_t api = std::min(instance->api_version, phys.props.apiVersion);
+  uint32_t max_minor = VK_API_VERSION_MINOR(api) >= 3 ? 6 : 5;
+  if (spv_major != 1 || spv_minor > max_minor)
+    return make_error("the module is SPIR-V " + std::to_string(spv_major) + "." +
+                      std::to_string(spv_minor) + ", but '" + info.name + "' runs Vulkan " +
+                      std::to_string(VK_API_VERSION_MAJOR(api)) + "." +
+                      std::to_string(VK_API_VERSION_MINOR(api)) + " (SPIR-V up to 1." +
+                      std::to_string(max_minor) + "; compile with --vulkan-version=1.2)");
   std::vector<std::string> entries = spirv_entry_points(artifact.code);
   for (const ir::KernelReflection& k : artifact.reflection.kernels) {
     if (std::find(entries.begin(), entries.end(), k.name) == entries.end())

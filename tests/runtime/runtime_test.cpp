@@ -19,7 +19,9 @@
 
 // llvmpipe's JIT-compiled shader code leaks small realloc'ed blocks (the stacks hold no gpuc
 // frame); keep the LeakSanitizer build (GPUC_SANITIZE) usable.
-extern "C" const char* __lsan_default_suppressions() { return "leak:__interceptor_realloc\n"; }
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:__interceptor_realloc\n";
+}
 
 namespace {
 
@@ -473,6 +475,15 @@ TEST_P(RuntimeTest, KernelMissingFromTheCodeIsAnError) {
   gpuc::Result<Module> m = dev_.load(a);
   ASSERT_FALSE(m);
   EXPECT_TRUE(contains(m.error().message, "not_in_the_code")) << m.error().message;
+}
+
+TEST_P(RuntimeTest, SpirvNewerThanTheDeviceIsAnError) {
+  if (GetParam() != Backend::Vulkan) GTEST_SKIP() << "SPIR-V is Vulkan-only";
+  gpuc::Artifact a = *embedded(kernel_saxpy, kernel_saxpy_size).find(gpuc::ArtifactTarget::Vulkan);
+  a.code[5] = 9;  // version word 0x00010900 (little-endian): SPIR-V 1.9
+  gpuc::Result<Module> m = dev_.load(a);
+  ASSERT_FALSE(m);
+  EXPECT_TRUE(contains(m.error().message, "the module is SPIR-V 1.9")) << m.error().message;
 }
 
 TEST_P(RuntimeTest, BadPtxReportsTheJitLog) {
