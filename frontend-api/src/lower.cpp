@@ -7,6 +7,7 @@
 #include "lower.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -2101,22 +2102,20 @@ class Lowerer {
   Val conditional(const Expr* e) {
     ValueId c = condition(e->lhs);
     if (!c.valid()) return fail();
-    // Type both arms without keeping their code, then lower each into its branch.
-    TypeId ta, tb;
-    Val probe_a, probe_b;
-    discard_code([&] {
-      probe_a = rvalue(expr(e->rhs));
-      probe_b = rvalue(expr(e->third));
-    });
-    if (!probe_a.ok() || !probe_b.ok()) return fail();
-    ta = probe_a.type;
-    tb = probe_b.type;
+    // Each arm is lowered once, in its branch; the result type is known only afterwards, so the
+    // conversions and the stores to the result var are appended to the branches at the end.
+    Val a, bb;
+    set_loc(e->loc);
+    ir::InstId if_id = b_.create_if(
+        c, [&] { a = rvalue(expr(e->rhs)); }, [&] { bb = rvalue(expr(e->third)); });
+    if (!a.ok() || !bb.ok()) return fail();
+    TypeId ta = a.type, tb = bb.type;
     TypeId rt;
     if (is_arith(ta) && is_arith(tb)) {
       rt = ta == tb ? ta : common_type(ta, tb);
       if (t_.is_float(rt) && width(rt) == 64) {
-        if (t_.is_float(ta) && width(ta) == 32) double_promotion_warning(e->rhs->loc);
-        if (t_.is_float(tb) && width(tb) == 32) double_promotion_warning(e->third->loc);
+        if (t_.is_float(ta) && width(ta) == 32) double_promotion_warning(a.loc);
+        if (t_.is_float(tb) && width(tb) == 32) double_promotion_warning(bb.loc);
       }
     } else if (t_.is_pointer(ta) && t_.is_pointer(tb) && t_.pointee(ta) == t_.pointee(tb)) {
       if (t_.space(ta) != t_.space(tb)) {
@@ -2124,8 +2123,8 @@ class Lowerer {
                                           space_words(t_.space(ta)) + " and a pointer to " +
                                           space_words(t_.space(tb)) +
                                           "; gpuc needs one address space per pointer");
-        note_origin(d, e->rhs->loc, t_.space(ta));
-        note_origin(d, e->third->loc, t_.space(tb));
+        note_origin(d, a.loc, t_.space(ta));
+        note_origin(d, bb.loc, t_.space(tb));
         return fail();
       }
       rt = ta;
@@ -2136,29 +2135,31 @@ class Lowerer {
                         ") in conditional expression");
       return fail();
     }
-    if (t_.is_void(rt)) {
-      b_.create_if(
-          c, [&] { expr(e->rhs); }, [&] { expr(e->third); });
-      Val r;
-      r.type = rt;
-      return r;
-    }
+    Val r;
+    r.type = rt;
+    r.loc = e->loc;
+    if (t_.is_void(rt)) return r;
     ValueId tmp = entry_var(rt);
+    ir::Function& f = *b_.function();
+    std::array<ir::RegionId, 2> regions = f.inst(if_id).regions;
+    bool ok = true;
+    for (int k = 0; k < 2; ++k) {
+      ir::InsertionGuard g(b_);
+      b_.set_insertion_point(f, regions[k]);
+      const Val& arm = k == 0 ? a : bb;
+      Val cv = convert(arm, rt, arm.loc, "in conditional", false);
+      if (!cv.ok()) {
+        ok = false;
+        continue;
+      }
+      set_loc(arm.loc);
+      b_.create_store(tmp, cv.v);
+    }
+    if (!ok) return fail();
     set_loc(e->loc);
-    b_.create_if(
-        c,
-        [&] {
-          Val a = convert(expr(e->rhs), rt, e->rhs->loc, "in conditional", false);
-          if (a.ok()) b_.create_store(tmp, a.v);
-        },
-        [&] {
-          Val bb = convert(expr(e->third), rt, e->third->loc, "in conditional", false);
-          if (bb.ok()) b_.create_store(tmp, bb.v);
-        });
-    set_loc(e->loc);
-    Val r = rv(b_.create_load(tmp), rt, e->loc);
-    r.pointee_const = probe_a.pointee_const || probe_b.pointee_const;
-    r.origin = probe_a.origin;
+    r.v = b_.create_load(tmp);
+    r.pointee_const = a.pointee_const || bb.pointee_const;
+    r.origin = e->loc;
     return r;
   }
 
@@ -2632,7 +2633,7 @@ class Lowerer {
       error(e->loc, "functional cast to " + q(to) + " takes exactly one argument");
       return fail();
     }
-    Val v = expr(e->lhs);
+    Val v = rvalue(expr(e->lhs));
     if (!v.ok()) return fail();
     if (t_.is_void(to)) {
       Val r2;
