@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
 #include "cuda_libs.h"
 #include "gpuc/compiler.h"
@@ -167,6 +168,48 @@ const ArchTarget kTargets[] = {{"compute_75", Dialect::Typed, {"sm_75", "sm_80",
                                {"compute_100", Dialect::Typed, {"sm_100"}},
                                {"compute_100", Dialect::Modern, {"sm_100"}}};
 
+// The launch ABI (reflection.h): each kernel is an .entry named as the kernel whose .params are the
+// reflection's parameters in order, of the same sizes (the driver copies .param-sized bytes from
+// kernelParams[i]) and alignments (packed structs may be byte-aligned in .param space).
+void check_param_abi(const std::string& label, const std::string& ptx, const Module& m) {
+  for (const ir::KernelReflection& k : ir::reflect(m).kernels) {
+    size_t at = ptx.find(".entry " + k.name + "(");
+    if (at == std::string::npos) {
+      ADD_FAILURE() << label << ": no .entry " << k.name;
+      continue;
+    }
+    size_t end = ptx.find(')', at);
+    std::vector<std::pair<uint32_t, uint32_t>> params;  // size, align
+    for (size_t p = ptx.find(".param", at); p != std::string::npos && p < end;
+         p = ptx.find(".param", p + 1)) {
+      std::istringstream line(ptx.substr(p, ptx.find('\n', p) - p));
+      std::string tok, type;
+      line >> tok >> type;
+      uint32_t align = 0;
+      if (type == ".align") {
+        line >> align >> type >> tok;  // .align A .b8 name[N]
+        size_t lb = tok.find('[');
+        params.push_back({static_cast<uint32_t>(std::stoul(tok.substr(lb + 1))), align});
+        continue;
+      }
+      uint32_t bits = static_cast<uint32_t>(std::stoul(type.substr(2)));
+      params.push_back({bits / 8, bits / 8});
+    }
+    if (params.size() != k.params.size()) {
+      ADD_FAILURE() << label << ": " << k.name << " has " << params.size() << " .params, "
+                    << k.params.size() << " in reflection";
+      continue;
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const ir::ParamReflection& r = k.params[i];
+      EXPECT_EQ(params[i].first, r.size) << label << ": " << k.name << " param " << i;
+      bool packed_struct = r.kind == ir::ParamKind::Struct && params[i].second == 1;
+      if (!packed_struct)
+        EXPECT_EQ(params[i].second, r.align) << label << ": " << k.name << " param " << i;
+    }
+  }
+}
+
 // Compiles each module for every target and assembles the PTX with ptxas (in parallel).
 void compile_and_assemble(const std::vector<std::pair<std::string, const Module*>>& modules,
                           const std::string& scratch) {
@@ -191,6 +234,8 @@ void compile_and_assemble(const std::vector<std::pair<std::string, const Module*
                          (t.dialect == Dialect::Modern ? ".modern" : "") + ".ptx";
       ASSERT_TRUE(write_file_atomic(file, ptx.value()).ok());
       for (const char* sm : t.sms) jobs.push_back({label, file, sm});
+      if (t.dialect == Dialect::Typed && std::string(t.arch) == "compute_75")
+        check_param_abi(label, ptx.value(), *m);
     }
   }
   if (ptxas.empty()) GTEST_SKIP() << "ptxas not found (CUDA toolkit at /usr/local/cuda)";
