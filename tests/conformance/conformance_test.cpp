@@ -102,7 +102,12 @@ class Environment : public ::testing::Environment {
     for (const std::string& n : s.notes) std::printf("conformance: no backend %s\n", n.c_str());
   }
 
-  void TearDown() override { write_report(); }
+  // Devices are released here, not at static destruction: by then the drivers' own exit handlers
+  // may have run (the NVIDIA driver crashes on a late vkDestroyDevice / cuCtxDestroy).
+  void TearDown() override {
+    write_report();
+    suite().backends.clear();
+  }
 
  private:
   static void write_report() {
