@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -843,6 +845,36 @@ TEST(PreprocessorInclude, BuiltinHeaders) {
   EXPECT_EQ(q.run("#include <limits.h>\nFROM_I_DIR INT_MAX\n#include <cuda_fp16.h>\n"),
             "1 INT_MAX");
   EXPECT_EQ(q.diag_lines(), "3:10: error: 'cuda_fp16.h' file not found\n");
+}
+
+TEST(PreprocessorInclude, IncludeGuardsAreNotLexedAgain) {
+  // A guarded header of 20000 lines included 2000 times: with the multiple-include optimisation
+  // only the first inclusion is scanned. An unguarded look-alike is scanned every time.
+  std::string body;
+  for (int i = 0; i < 20000; ++i)
+    body += "int v" + std::to_string(i) + " = /* c */ " + std::to_string(i) + ";\n";
+  const std::string dir = std::string(GPUC_BINARY_DIR) + "/pp_guard_test";
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+  };
+  write("big.h", "// comment first\n#ifndef BIG_H\n#define BIG_H\n" + body + "#endif // BIG_H\n\n");
+  write("late.h", "#ifndef LATE_H\n#define LATE_H\nint late;\n#endif\nint after;\n");
+  write("else.h", "#ifndef ELSE_H\n#define ELSE_H\nint e1;\n#else\nint e2;\n#endif\n");
+  std::string src;
+  for (int i = 0; i < 2000; ++i) src += "#include \"big.h\"\n";
+  src +=
+      "#include \"late.h\"\n#include \"late.h\"\n#include \"else.h\"\n#include \"else.h\"\n"
+      "#undef BIG_H\n#include \"big.h\"\n";
+  PP p;
+  auto t0 = std::chrono::steady_clock::now();
+  p.run(src, dir + "/main.gk");
+  EXPECT_LT(seconds_since(t0), 2.0 * kSlack);
+  EXPECT_EQ(p.diag_lines(), "");
+  // big.h twice (the second time after #undef BIG_H), late.h's tail twice, else.h both ways.
+  EXPECT_EQ(p.toks.size(), 2 * 20000 * 5 + 3 + 3 + 3 + 3 + 3 + 1);
+  EXPECT_EQ(p.tok("e2").kind, TokenKind::Identifier);
+  EXPECT_EQ(p.tok("after", 1).kind, TokenKind::Identifier);
 }
 
 TEST(PreprocessorInclude, MacroInvocationDoesNotCrossFileEnd) {

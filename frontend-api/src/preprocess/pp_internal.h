@@ -86,6 +86,9 @@ struct SourceFile {
   std::string dir;  // directory of the file, for #include "..." ("" = current)
   std::string key;  // canonical path (identity for #pragma once / include cache)
   bool pragma_once = false;
+  // Include guard (`#ifndef X` / `#define X` ... `#endif` around the whole file): once seen, the
+  // file is not lexed again while X is defined (the multiple-include optimisation). 0 = none.
+  uint32_t guard = 0;
   bool synthetic = false;  // <command line>, paste and _Pragma buffers
   // Byte offset in the original (unspliced) text.
   size_t original_offset(size_t offset) const;

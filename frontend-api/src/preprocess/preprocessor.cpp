@@ -50,6 +50,11 @@ struct Context {
   std::vector<PPTok> toks;
   size_t pos = 0;
   int32_t macro = -1;  // macro re-enabled when this context is popped
+  // Include-guard detection for a file: nothing but an #ifndef may come first, and nothing but
+  // white space may follow its #endif.
+  enum class Guard : uint8_t { Start, Inside, After, None } guard = Guard::None;
+  uint32_t guard_ident = 0;
+  size_t guard_cond = 0;  // index in the conditional stack of the guarding #ifndef
 };
 
 struct Conditional {
@@ -216,7 +221,9 @@ class Preprocessor {
   bool read_has_include_operand(const PPTok& op, PPTok& out);
   void do_if(Lexer& lx, const PPTok& hash, const PPTok& name);
   bool eval_line(Lexer& lx, const PPTok& name);
-  bool eval_ifdef(Lexer& lx, const PPTok& name, bool negate);
+  bool eval_ifdef(Lexer& lx, const PPTok& name, bool negate, uint32_t* macro = nullptr);
+  void pop_conditional();
+  void conditional_branch();
   void do_else_elif(Lexer& lx, const PPTok& hash, const PPTok& name);
   void do_endif(Lexer& lx, const PPTok& hash, const PPTok& name);
   void skip_group();
@@ -252,6 +259,7 @@ void Preprocessor::push_file(SourceFile& f, bool counts_depth) {
   c.lexer = c.owned_lexer.get();
   c.cond_base = conds_.size();
   c.counts_depth = counts_depth;
+  if (!f.synthetic) c.guard = Context::Guard::Start;
   if (counts_depth) ++include_depth_;
   ctx_.push_back(std::move(c));
 }
@@ -279,7 +287,9 @@ void Preprocessor::pop_context() {
 // At the end of a file: every conditional it opened is unterminated (C99 §6.10.1: a group
 // cannot span files).
 void Preprocessor::finish_file() {
-  size_t base = ctx_.back().cond_base;
+  Context& fc = ctx_.back();
+  if (fc.guard == Context::Guard::After) fc.file->guard = fc.guard_ident;
+  size_t base = fc.cond_base;
   for (size_t i = base; i < conds_.size(); ++i)
     diags_.error(conds_[i].loc, "unterminated #" + std::string(conds_[i].directive));
   conds_.resize(std::min(conds_.size(), base));
@@ -323,6 +333,7 @@ void Preprocessor::lex_raw(PPTok& t, Mode mode) {
       pop_context();
       continue;
     }
+    if (c.guard != Context::Guard::Inside) c.guard = Context::Guard::None;  // not a guarded file
     return;
   }
 }
@@ -914,6 +925,10 @@ bool Preprocessor::handle_directive(PPTok& hash, Mode mode) {
     return false;
   }
   const std::string_view d = name.text();
+  // Include-guard detection: only `#ifndef X` may open the file, nothing may follow the #endif.
+  Context& fc = ctx_.back();
+  if ((fc.guard == Context::Guard::Start && d != "ifndef") || fc.guard == Context::Guard::After)
+    fc.guard = Context::Guard::None;
   if (d == "define") {
     do_define(lx, hash);
   } else if (d == "undef") {
@@ -1225,12 +1240,24 @@ void Preprocessor::do_include(Lexer& lx, const PPTok& name, Mode mode) {
   }
   SourceFile* f = find_include(file, angled, loc);
   if (!f || f->pragma_once) return;
+  if (f->guard && idents_[f->guard].macro >= 0) return;  // guarded and already included
   push_file(*f, true);
 }
 
 void Preprocessor::do_if(Lexer& lx, const PPTok& hash, const PPTok& name) {
   const std::string_view d = name.text();
-  bool value = d == "if" ? eval_line(lx, name) : eval_ifdef(lx, name, d == "ifndef");
+  uint32_t macro = 0;
+  bool value = d == "if" ? eval_line(lx, name) : eval_ifdef(lx, name, d == "ifndef", &macro);
+  Context& fc = ctx_.back();
+  if (fc.guard == Context::Guard::Start) {
+    if (macro && conds_.size() == fc.cond_base) {
+      fc.guard = Context::Guard::Inside;
+      fc.guard_ident = macro;
+      fc.guard_cond = conds_.size();
+    } else {
+      fc.guard = Context::Guard::None;
+    }
+  }
   Conditional c;
   c.loc = hash.loc;
   c.directive = d == "if" ? "if" : d == "ifdef" ? "ifdef" : "ifndef";
@@ -1239,7 +1266,7 @@ void Preprocessor::do_if(Lexer& lx, const PPTok& hash, const PPTok& name) {
   if (!value) skip_group();
 }
 
-bool Preprocessor::eval_ifdef(Lexer& lx, const PPTok& name, bool negate) {
+bool Preprocessor::eval_ifdef(Lexer& lx, const PPTok& name, bool negate, uint32_t* macro) {
   if (lx.at_eol()) {
     diags_.error(name.loc, "macro name missing");
     return false;
@@ -1256,6 +1283,7 @@ bool Preprocessor::eval_ifdef(Lexer& lx, const PPTok& name, bool negate) {
     diags_.warning(t.loc, "extra tokens at end of #" + std::string(name.text()) + " directive");
     lx.skip_line();
   }
+  if (macro) *macro = nm.ident;
   return (idents_[nm.ident].macro >= 0) != negate;
 }
 
@@ -1285,6 +1313,7 @@ void Preprocessor::do_else_elif(Lexer& lx, const PPTok& hash, const PPTok& name)
     lx.skip_line();
     return;
   }
+  conditional_branch();
   Conditional& c = conds_.back();
   if (c.seen_else) {
     Diagnostic& diag = diags_.error(hash.loc, "#" + std::string(d) + " after #else");
@@ -1304,9 +1333,24 @@ void Preprocessor::do_endif(Lexer& lx, const PPTok& hash, const PPTok& name) {
   if (conds_.size() <= ctx_.back().cond_base) {
     diags_.error(hash.loc, "#endif without #if");
   } else {
-    conds_.pop_back();
+    pop_conditional();
   }
   end_directive(lx, name, true);
+}
+
+// The #endif of the innermost conditional (directives run with their file's context on top).
+void Preprocessor::pop_conditional() {
+  Context& fc = ctx_.back();
+  if (fc.guard == Context::Guard::Inside && conds_.size() - 1 == fc.guard_cond)
+    fc.guard = Context::Guard::After;
+  conds_.pop_back();
+}
+
+// An #else / #elif of the innermost conditional: a guard has none.
+void Preprocessor::conditional_branch() {
+  Context& fc = ctx_.back();
+  if (fc.guard == Context::Guard::Inside && conds_.size() - 1 == fc.guard_cond)
+    fc.guard = Context::Guard::None;
 }
 
 // Skips an excluded group (C99 §6.10.1p6): only directive names are examined, nested
@@ -1340,7 +1384,7 @@ void Preprocessor::skip_group() {
     }
     if (d == "endif") {
       if (depth == 0) {
-        conds_.pop_back();
+        pop_conditional();
         end_directive(lx, name, true);
         return;
       }
@@ -1352,6 +1396,7 @@ void Preprocessor::skip_group() {
       lx.skip_line();
       continue;
     }
+    conditional_branch();
     Conditional& c = conds_.back();
     if (c.seen_else) {
       Diagnostic& diag = diags_.error(t.loc, "#" + std::string(d) + " after #else");
