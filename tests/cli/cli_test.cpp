@@ -1,59 +1,11 @@
 // Runs the gpuc binary (GPUC_BINARY_DIR/bin/gpuc) and checks options, exit codes, outputs and
 // files: --help/--version, option errors, missing inputs, --emit=ir, --print-after, -o,
 // -fsyntax-only.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
+
+#include "cli_fixture.h"
 
 namespace {
-
-namespace fs = std::filesystem;
-
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/gpuc_cli_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs gpuc with `args` (shell words) in the test's directory.
-  Result gpuc(const std::string& args) {
-    std::string cmd = "cd '" + dir_.string() + "' && '" GPUC_BINARY_DIR "/bin/gpuc' " + args +
-                      " >stdout.txt 2>stderr.txt </dev/null";
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ / "stdout.txt");
-    r.err = slurp(dir_ / "stderr.txt");
-    fs::remove(dir_ / "stdout.txt");
-    fs::remove(dir_ / "stderr.txt");
-    return r;
-  }
-
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-
-  fs::path dir_;
-};
 
 const char* kInput =
     "; a kernel with work for the passes\n"
