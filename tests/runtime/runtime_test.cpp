@@ -57,9 +57,9 @@ class RuntimeTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     Backend b = GetParam();
-    if (b == Backend::Cuda &&
-        !embedded(kernel_saxpy, kernel_saxpy_size).find(gpuc::ArtifactTarget::Cuda))
-      GTEST_SKIP() << "CUDA tests skipped: the test kernels were built without nvcc (no PTX)";
+    if (!embedded(kernel_saxpy, kernel_saxpy_size).find(backend_target(b)))
+      GTEST_SKIP() << backend_name(b) << " tests skipped: the test kernels were built without "
+                   << (b == Backend::Cuda ? "nvcc (no PTX)" : "glslc/spirv-as (no SPIR-V)");
     DeviceOptions options;
     options.validation = true;
     options.pipeline_cache_dir = cache_dir();
@@ -437,8 +437,11 @@ TEST_P(RuntimeTest, ArtifactForTheOtherTargetIsAnError) {
   gpuc::ArtifactTarget other = mine == gpuc::ArtifactTarget::Cuda ? gpuc::ArtifactTarget::Vulkan
                                                                   : gpuc::ArtifactTarget::Cuda;
   gpuc::Artifact foreign{other, "", b.find(mine)->reflection};
-  foreign.code = other == gpuc::ArtifactTarget::Cuda ? std::string(".version 8.0\n.target sm_75\n")
-                                                     : b.find(gpuc::ArtifactTarget::Vulkan)->code;
+  // Code of the other target: PTX text, or a SPIR-V header (magic, 1.5, generator, bound, 0).
+  const uint32_t spirv[] = {0x07230203u, 0x00010500u, 0, 1, 0};
+  foreign.code = other == gpuc::ArtifactTarget::Cuda
+                     ? std::string(".version 8.0\n.target sm_75\n")
+                     : std::string(reinterpret_cast<const char*>(spirv), sizeof spirv);
   gpuc::Result<Module> m = dev_.load(foreign);
   ASSERT_FALSE(m);
   EXPECT_TRUE(contains(m.error().message, std::string("cannot load a ") +
