@@ -1102,6 +1102,14 @@ TEST(PreprocessorRobustness, DeepNestingInArgumentsAndExpressions) {
   EXPECT_EQ(e.diag_lines(),
             "1:505: error: preprocessor expression nested too deeply\n"
             "3:1004: error: preprocessor expression nested too deeply\n");
+  // A long flat expression is evaluated iteratively, whatever its length.
+  std::string flat = "#if 0";
+  for (int i = 0; i < 200000; ++i) flat += " + 1 * 2";
+  PP f;
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(f.run(flat + " == 400000\nyes\n#endif\n"), "yes");
+  EXPECT_LT(seconds_since(t0), 1.0 * kSlack);
+  EXPECT_EQ(f.diag_lines(), "");
 }
 
 TEST(PreprocessorRobustness, LongPasteChainAndManyMacros) {
