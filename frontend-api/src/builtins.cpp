@@ -145,6 +145,14 @@ std::vector<BuiltinInfo> build_table() {
   for (const auto& v : vecs)
     t.push_back({v.name, K::MakeVector, Op::Construct, v.count, v.count, v.elem, S::None, v.count});
   t.push_back({"__ldg", K::Ldg, Op::Load, 1, 1, S::None});
+  t.push_back({"sincosf", K::SinCos, Op::Sin, 3, 3, S::F32});
+  t.push_back({"__sincosf", K::SinCos, Op::FastSin, 3, 3, S::F32});
+  t.push_back({"sincos", K::SinCos, Op::Sin, 3, 3, S::F64});
+  t.push_back({"__saturatef", K::Saturate, Op::Min, 1, 1, S::F32});
+  t.push_back({"fdimf", K::Fdim, Op::Max, 2, 2, S::F32});
+  t.push_back({"fdim", K::Fdim, Op::Max, 2, 2, S::F64});
+  t.push_back({"nearbyintf", K::Math, Op::Rint, 1, 1, S::F32});
+  t.push_back({"nearbyint", K::MathOverload, Op::Rint, 1, 1, S::F64});
   return t;
 }
 

@@ -28,6 +28,9 @@ enum class BuiltinKind : uint8_t {
   NoArg,         // __activemask, __syncthreads, __syncwarp([mask]), fences: op with no operands
   MakeVector,    // make_float4 ...: `type` element, `count` lanes
   Ldg,           // __ldg(const T*): a plain load
+  SinCos,        // sincosf(x, &s, &c) / sincos / __sincosf: stores sin and cos through pointers
+  Saturate,      // __saturatef(x): clamp to [0, 1] (min/max)
+  Fdim,          // fdimf(a, b) / fdim: max(a - b, 0)
 };
 
 struct BuiltinInfo {

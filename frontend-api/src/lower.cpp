@@ -2883,6 +2883,53 @@ class Lowerer {
         TypeId t = t_.pointee(args[0].type);
         return rv(b_.create_load(args[0].v), t, loc);
       }
+      case BuiltinKind::SinCos: {
+        // sincosf(x, &s, &c): both results are stored through the pointers (any writable space).
+        TypeId t = bscalar(bi.type);
+        if (!is_arith(args[0].type)) return bad_arg(0, q(t));
+        for (size_t k = 1; k < 3; ++k)
+          if (!t_.is_pointer(args[k].type) || t_.pointee(args[k].type) != t ||
+              args[k].pointee_const || t_.space(args[k].type) == AddressSpace::Constant)
+            return bad_arg(k, q(t_.pointer_type(t, AddressSpace::Global)));
+        Val x = convert(args[0], t, args[0].loc, "passing an argument", false);
+        if (!x.ok()) return fail();
+        if (opts_.target == FrontendTarget::Vulkan && t == t_.f64()) {
+          error(loc, "'" + e->text +
+                         "' on double is not available on the vulkan target (GLSL.std.450 "
+                         "provides sin/cos for 32-bit floats only); use sincosf or compile with "
+                         "--target=cuda");
+          return fail();
+        }
+        set_loc(loc);
+        bool fast = bi.op == Op::FastSin;
+        b_.create_store(args[1].v, b_.create_unary(fast ? Op::FastSin : Op::Sin, x.v));
+        b_.create_store(args[2].v, b_.create_unary(fast ? Op::FastCos : Op::Cos, x.v));
+        Val r;
+        r.type = t_.void_type();
+        return r;
+      }
+      case BuiltinKind::Saturate: {
+        if (!is_arith(args[0].type)) return bad_arg(0, "'float'");
+        Val x = convert(args[0], t_.f32(), args[0].loc, "passing an argument", false);
+        if (!x.ok()) return fail();
+        set_loc(loc);
+        ValueId lo = b_.create_binary(Op::Max, x.v, b_.create_const_float(t_.f32(), 0.0));
+        return rv(b_.create_binary(Op::Min, lo, b_.create_const_float(t_.f32(), 1.0)), t_.f32(),
+                  loc);
+      }
+      case BuiltinKind::Fdim: {
+        TypeId t = bscalar(bi.type);
+        std::vector<ValueId> vs;
+        for (size_t k = 0; k < 2; ++k) {
+          if (!is_arith(args[k].type)) return bad_arg(k, q(t));
+          Val c = convert(args[k], t, args[k].loc, "passing an argument", false);
+          if (!c.ok()) return fail();
+          vs.push_back(c.v);
+        }
+        set_loc(loc);
+        ValueId d = b_.create_binary(Op::Sub, vs[0], vs[1]);
+        return rv(b_.create_binary(Op::Max, d, b_.create_const_float(t, 0.0)), t, loc);
+      }
     }
     return fail();
   }
