@@ -487,8 +487,10 @@ void Lowering::lower_arith(const ir::Inst& inst) {
       if (!f && sg) {
         Id q = bin(SpvOp::OpSDiv, t, a, b);
         r = bin(SpvOp::OpISub, t, a, bin(SpvOp::OpIMul, t, q, b));
+      } else if (f) {
+        r = math_fmod(s, a, b);  // fmod's rules (lower_math.cpp)
       } else {
-        r = bin(f ? SpvOp::OpFRem : SpvOp::OpUMod, t, a, b);
+        r = bin(SpvOp::OpUMod, t, a, b);
       }
       break;
     // fminf/fmaxf: a NaN operand yields the other operand: GLSL.std.450 NMin/NMax exactly.

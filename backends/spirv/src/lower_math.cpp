@@ -230,10 +230,14 @@ Id Lowering::math_log1p(const Shape& s, Id x) {
 }
 
 // fmod(x, y) with C's rules on top of OpFRem (whose Vulkan precision is that of
-// x - y * trunc(x / y)): the result has x's sign, zeros included; fmod(finite x, ±inf) = x.
+// x - y * trunc(x / y)): copysign(FRem(|x|, |y|), x), so the result has x's sign, zeros
+// included; fmod(finite x, ±inf) = x.
 Id Lowering::math_fmod(const Shape& s, Id x, Id y) {
   Id t = type(s), bt = type(s.with(Shape::Bool, 1));
-  Id r = math_copysign(s, bin(SpvOp::OpFRem, t, x, y), x);
+  // On |x| and |y| OpFRem and OpFMod agree, so a driver that gives OpFRem the divisor's sign
+  // (as NVIDIA's does for OpSRem, see lower_arith) cannot change the result.
+  Id ax = glsl(GLSLstd450FAbs, t, {x}), ay = glsl(GLSLstd450FAbs, t, {y});
+  Id r = math_copysign(s, bin(SpvOp::OpFRem, t, ax, ay), x);
   Id keep_x =
       bin(SpvOp::OpLogicalAnd, bt, un(SpvOp::OpIsInf, bt, y),
           un(SpvOp::OpLogicalNot, bt,
