@@ -27,6 +27,7 @@ class SpirvExec : public ::testing::Test {
     gpuc::Result<Device> d = Device::open(Backend::Vulkan, 0, options);
     if (!d) GTEST_SKIP() << "no Vulkan device: " << d.error().message;
     dev_ = std::move(*d);
+    RecordProperty("vulkan_validation_layer", dev_.validation_enabled() ? "on" : "off");
   }
   void TearDown() override {
     if (!dev_.valid()) return;
