@@ -37,13 +37,14 @@ class SpirvExec : public ::testing::Test {
   }
 
   // Compiles .gir text for Vulkan and returns kernel `name`.
-  Kernel compile(const std::string& gir, const std::string& name, int opt = 2) {
+  Kernel compile(const std::string& gir, const std::string& name, int opt = 2,
+                 const std::string& ext = ".gir") {
     gpuc::CompileOptions options;
     options.target = gpuc::Target::Vulkan;
     options.opt_level = opt;
     options.validate = true;
     gpuc::Compilation c(options);
-    gpuc::CompileOutput out = c.compile_source(name + ".gir", gir);
+    gpuc::CompileOutput out = c.compile_source(name + ext, gir);
     EXPECT_TRUE(out.ok) << c.diagnostics().format_all() << "\n" << gir;
     if (!out.ok) return Kernel();
     gpuc::Artifact a{gpuc::ArtifactTarget::Vulkan, out.data, out.reflection};
@@ -517,6 +518,50 @@ TEST_F(SpirvExec, GlobalPointersThroughLocals) {
     EXPECT_EQ(download(b), (std::vector<float>{2, 4, 6, 8, 10, 12, 7, 8}));
     EXPECT_EQ(download(a), (std::vector<float>{1, 5, 5, 5, 5, 5, 5, 5}));
   }
+}
+
+// Locals holding pointers into shared and local memory: the .gir input and the CUDA pattern
+// `float* row = tile[threadIdx.y];` from kernel source.
+TEST_F(SpirvExec, PointerLocalsIntoSharedMemory) {
+  std::string gir;
+  {
+    std::ifstream in(std::string(GPUC_SOURCE_DIR) + "/tests/spirv/inputs/pointer_locals.gir");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    gir = ss.str();
+  }
+  for (bool flip : {false, true})
+    for (int opt : {0, 2}) {
+      SCOPED_TRACE("flip " + std::to_string(flip) + " -O" + std::to_string(opt));
+      Kernel k = compile(gir, "rows", opt);
+      ASSERT_TRUE(k.valid());
+      auto out = zeros<float>(64);
+      ASSERT_TRUE(dev_.launch(k, 1, Dim3(8, 8), {out, flip}));
+      std::vector<float> g = download(out);
+      // Thread (x, y) wrote y into row (flip ? 7 - y : y) and reads it back.
+      for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 8; ++x) EXPECT_EQ(g[y * 8 + x], float(y)) << x << "," << y;
+    }
+  const char* gk = R"(
+__global__ void transpose_rows(const float* in, float* out) {
+  __shared__ float tile[8][9];
+  float* row = tile[threadIdx.y];
+  row[threadIdx.x] = in[threadIdx.y * 8 + threadIdx.x];
+  __syncthreads();
+  const float* col = &tile[threadIdx.x][0];
+  out[threadIdx.y * 8 + threadIdx.x] = col[threadIdx.y];
+}
+)";
+  Kernel k = compile(gk, "transpose_rows", 2, ".gk");
+  ASSERT_TRUE(k.valid());
+  std::vector<float> in(64);
+  for (int i = 0; i < 64; ++i) in[i] = float(i);
+  auto bin = upload(in);
+  auto out = zeros<float>(64);
+  ASSERT_TRUE(dev_.launch(k, 1, Dim3(8, 8), {bin, out}));
+  std::vector<float> g = download(out);
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x) EXPECT_EQ(g[y * 8 + x], in[x * 8 + y]) << x << "," << y;
 }
 
 }  // namespace

@@ -407,6 +407,7 @@ void Lowering::lower_function(size_t info_index) {
   fn_ = &f;
   values_.assign(f.value_capacity(), 0);
   logical_.assign(f.value_capacity(), std::nullopt);
+  pointer_vars_.clear();
   vars_.clear();
   body_.clear();
   loops_.clear();

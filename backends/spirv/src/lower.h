@@ -100,6 +100,17 @@ class Lowering {
   FunctionInfo* info_ = nullptr;
   std::vector<Id> values_;
   std::vector<std::optional<LogicalPtr>> logical_;
+  // Locals holding logical pointers (see lower_memory, Op::Var), by IR value index.
+  struct PointerVar {
+    bool bound = false;
+    Id root = 0;
+    spv::StorageClass sc = spv::StorageClass::Function;
+    Id root_type = 0;
+    int global = -1;
+    std::vector<uint32_t> member;
+    std::vector<Id> index_vars;  // i32 Function variables for the dynamic indices
+  };
+  std::map<uint32_t, PointerVar> pointer_vars_;
   Words vars_, body_;
   bool block_open_ = false;
   SourceLocation current_loc_;  // of the inst being lowered, for errors raised by helpers

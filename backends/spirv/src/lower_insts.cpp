@@ -184,6 +184,10 @@ void Lowering::new_block(Id label) {
 }
 
 Id Lowering::value(const ir::Inst& user, ir::ValueId v) {
+  if (pointer_vars_.count(v.index))
+    unsupported(user,
+                "the address of a local pointer into shared/local memory can only be "
+                "loaded from and stored to (Vulkan has no variable pointers)");
   if (is_logical(v))
     unsupported(user, "a pointer into " +
                           std::string(ir::address_space_name(types_.space(fn_->type_of(v)))) +
@@ -736,10 +740,12 @@ void Lowering::lower_memory(const ir::Inst& inst) {
   switch (inst.op) {
     case Op::Var: {
       ir::TypeId vt = types_.pointee(inst.type);
-      if (types_.is_pointer(vt) && types_.space(vt) != ir::AddressSpace::Global)
-        unsupported(inst, "a local variable holding a pointer into " +
-                              std::string(ir::address_space_name(types_.space(vt))) +
-                              " memory is not supported (Vulkan has no variable pointers)");
+      if (types_.is_pointer(vt) && types_.space(vt) != ir::AddressSpace::Global) {
+        // A local holding a logical pointer (`float* row = tile[y];`): bound at its first store
+        // to one root and access-chain shape; its dynamic indices live in i32 variables.
+        pointer_vars_[inst.result.index] = PointerVar{};
+        return;
+      }
       Id ptr_t = mod_.get_or_declare_pointer_type(spv::StorageClass::Function, type(vt));
       Id var = mod_.next_id();
       Encoder(vars_).op_variable(ptr_t, var, spv::StorageClass::Function);
@@ -768,6 +774,32 @@ void Lowering::lower_memory(const ir::Inst& inst) {
     }
     case Op::Load: {
       ir::ValueId p = inst.operands[0];
+      if (auto pv = pointer_vars_.find(p.index); pv != pointer_vars_.end()) {
+        if (!pv->second.bound)
+          unsupported(inst,
+                      "a local pointer into shared/local memory is read before it is "
+                      "assigned");
+        const PointerVar& v = pv->second;
+        LogicalPtr lp;
+        lp.root = v.root;
+        lp.sc = v.sc;
+        lp.root_type = v.root_type;
+        lp.global = v.global;
+        lp.member = v.member;
+        Id i32 = mod_.get_or_declare_int_type(32, true);
+        for (size_t k = 0; k < v.member.size(); ++k) {
+          if (v.member[k] != kDynamic) {
+            lp.indices.push_back(i32c(static_cast<int32_t>(v.member[k])));
+            continue;
+          }
+          Id r = mod_.next_id();
+          code().op_load(i32, r, v.index_vars[k]);
+          lp.indices.push_back(r);
+        }
+        if (v.global >= 0) info_->globals.insert(v.root);
+        logical_[inst.result.index] = std::move(lp);
+        return;
+      }
       Id ptr = pointer_for_access(inst, p);
       Id r = mod_.next_id();
       // §2.18.2: every PhysicalStorageBuffer access carries an Aligned memory operand.
@@ -778,6 +810,38 @@ void Lowering::lower_memory(const ir::Inst& inst) {
     }
     case Op::Store: {
       ir::ValueId p = inst.operands[0];
+      if (auto pv = pointer_vars_.find(p.index); pv != pointer_vars_.end()) {
+        ir::ValueId val = inst.operands[1];
+        GPUC_ASSERT(is_logical(val), "store of a non-logical value into a logical pointer local");
+        const LogicalPtr& lp = *logical_[val.index];
+        PointerVar& v = pv->second;
+        if (!v.bound) {
+          v.bound = true;
+          v.root = lp.root;
+          v.sc = lp.sc;
+          v.root_type = lp.root_type;
+          v.global = lp.global;
+          v.member = lp.member;
+          Id i32 = mod_.get_or_declare_int_type(32, true);
+          Id ptr_t = mod_.get_or_declare_pointer_type(spv::StorageClass::Function, i32);
+          v.index_vars.assign(lp.member.size(), 0);
+          for (size_t k = 0; k < lp.member.size(); ++k) {
+            if (lp.member[k] != kDynamic) continue;
+            v.index_vars[k] = mod_.next_id();
+            Encoder(vars_).op_variable(ptr_t, v.index_vars[k], spv::StorageClass::Function);
+          }
+        } else if (v.root != lp.root || v.member != lp.member) {
+          unsupported(inst,
+                      "a local pointer into shared/local memory must always point into the "
+                      "same variable, with the same kind of element (Vulkan has no "
+                      "variable pointers)");
+        }
+        Id i32 = mod_.get_or_declare_int_type(32, true);
+        for (size_t k = 0; k < lp.member.size(); ++k)
+          if (lp.member[k] == kDynamic)
+            code().op_store(v.index_vars[k], un(spv::Op::OpBitcast, i32, lp.indices[k]));
+        return;
+      }
       Id v = value(inst, inst.operands[1]);
       Id ptr = pointer_for_access(inst, p);
       bool psb = !is_logical(p);
