@@ -27,7 +27,8 @@ def main():
     if os.path.exists(comp):
         for block in read_blocks(comp):
             if block and block[0][:1] == ["comparison"]:
-                rows = [(r[0], float(r[3].rstrip("x"))) for r in block[1:] if r[3] not in ("n/a", "")]
+                rows = [(r[0], float(r[3].rstrip("x"))) for r in block[1:]
+                        if r[3] not in ("n/a", "") and not r[0].startswith("gpuc->")]
                 panels.append(("Compile speed, whole set (peer time / gpuc time)", rows, True))
     gpu = os.path.join(d, "gpu.csv")
     if os.path.exists(gpu):

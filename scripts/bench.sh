@@ -7,6 +7,7 @@
 #   scripts/bench.sh                      CPU part here (+ GPU part when nvidia-smi sees a GPU)
 #   scripts/bench.sh --gpu-results DIR    import a GPU run's gpu.md/gpu.csv/launch.csv (the $OUT of
 #                                         scripts/gpu-check.sh on the GPU machine) and rebuild latest.md
+#   scripts/bench.sh --report-only        rebuild latest.md and ratios.png from the files already there
 #   scripts/bench.sh --quick              smoke run (tiny sizes; results go to build dir, not bench/results)
 # Environment: BUILD (default build-bench), RUNS (compile-speed runs, default 20).
 set -euo pipefail
@@ -15,17 +16,21 @@ build=${BUILD:-build-bench}
 results=bench/results
 quick=()
 gpu_results=""
+report_only=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=(--quick); results=$build/bench-quick ;;
     --gpu-results) gpu_results=$2; shift ;;
-    *) echo "usage: scripts/bench.sh [--quick] [--gpu-results DIR]" >&2; exit 2 ;;
+    --report-only) report_only=1 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--gpu-results DIR] [--report-only]" >&2; exit 2 ;;
   esac
   shift
 done
 mkdir -p "$results"
 
-if [[ -n "$gpu_results" ]]; then
+if [[ -n "$report_only" ]]; then
+  :
+elif [[ -n "$gpu_results" ]]; then
   for f in gpu.md gpu.csv launch.csv; do cp "$gpu_results/$f" "$results/$f"; done
 else
   if [[ ! -f "$build/CMakeCache.txt" ]]; then

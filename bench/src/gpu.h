@@ -22,6 +22,11 @@ struct Ceilings {
 int run_kernel_speed(const Options& opt, rt::Device& device, Ceilings* ceilings,
                      std::string* markdown, std::string* csv);
 
+// Checks, without a GPU, that the embedded peer code fits gpuc's reflection: nvcc's PTX has an
+// unmangled entry per kernel with as many parameters, glslc's SPIR-V has one entry point to
+// rename. "" when all fit, else the problems.
+std::string check_peer_artifacts();
+
 // Launch overhead: back-to-back launches of a tiny kernel through gpuc vs the raw driver loop.
 int run_launch_overhead(const Options& opt, rt::Device& device, std::string* markdown,
                         std::string* csv);

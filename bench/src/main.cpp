@@ -139,6 +139,12 @@ int main(int argc, char** argv) {
   if (opt.cpu) {
     std::string md = "# gpuc compile speed\n\n" + header, csv;
     rc |= run_compile_speed(opt, &md, &csv);
+    // The GPU part's peers, checked here so a GPU run does not find a mismatch first.
+    std::string peers = check_peer_artifacts();
+    md += peers.empty() ? "Peer code for the GPU part (nvcc PTX, glslc SPIR-V): entry names and "
+                          "parameter counts match gpuc's reflection for every kernel.\n"
+                        : "PEER CODE MISMATCH: " + peers + "\n";
+    if (!peers.empty()) rc = 1;
     write_file(opt.out_dir + "/compile.md", md);
     write_file(opt.out_dir + "/compile.csv", csv);
     std::fputs(md.c_str(), stdout);
