@@ -19,11 +19,15 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
                "gpuc"};
   app.set_version_flag("--version", std::string("gpuc ") + kVersion);
   app.footer(
+      "Commands:\n"
+      "  gpuc devices                         list CUDA and Vulkan devices and the one 'auto' picks\n"
+      "\n"
       "Examples:\n"
       "  gpuc --target=cuda saxpy.gk -o saxpy.ptx\n"
       "  gpuc --target=vulkan -O3 saxpy.gk -o saxpy.spv\n"
       "  gpuc --emit=ir kernel.gir            (re-print IR text)\n"
-      "  gpuc --emit=ir --print-after=dce kernel.gir");
+      "  gpuc --emit=ir --print-after=dce kernel.gir\n"
+      "  gpuc --target=all saxpy.gk -o saxpy.gpub   (both targets + reflection in one bundle)");
 
   std::string target = "cuda";
   std::map<std::string, Target> targets{{"cuda", Target::Cuda}, {"vulkan", Target::Vulkan}};
