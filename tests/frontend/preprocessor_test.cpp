@@ -59,11 +59,13 @@ struct PP {
   }
 };
 
-// Time bounds are for optimised builds; sanitizer builds (GPUC_SANITIZE) run several times slower.
+// These bounds catch hangs and quadratic blowups (minutes), not speed: speed is benchmarked in
+// bench/. They are an order of magnitude above the normal run time so a loaded 2-core CI machine
+// passes; sanitizer builds (GPUC_SANITIZE) run several times slower still.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlack = 10;
+constexpr double kSlack = 100;
 #else
-constexpr double kSlack = 1;
+constexpr double kSlack = 15;
 #endif
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
