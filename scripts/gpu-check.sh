@@ -70,7 +70,25 @@ for backend in cuda vulkan; do
   row "samples on $backend" "$pass passed, $fail failed"
 done
 
-# 3. Benchmarks, when built.
+# 3. compute-sanitizer (memcheck, racecheck, synccheck) over the samples on the CUDA backend, with
+#    small sizes (the tools slow kernels down by orders of magnitude).
+sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+if [[ -x "$sanitizer" ]]; then
+  for tool in memcheck racecheck synccheck; do
+    errors=0 runs=0
+    : >"$out/sanitizer-$tool.log"
+    for s in "$build"/bin/sample-*; do
+      [[ -x "$s" ]] || continue
+      runs=$((runs + 1))
+      size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=4096)
+      "$sanitizer" --tool "$tool" --error-exitcode 3 "$s" --backend=cuda --runs=1 $size_arg \
+        >>"$out/sanitizer-$tool.log" 2>&1 || { errors=$((errors + 1)); echo "SANITIZER FAILED: $s" >>"$out/sanitizer-$tool.log"; }
+    done
+    row "compute-sanitizer $tool" "$runs samples, $errors with errors"
+  done
+fi
+
+# 4. Benchmarks, when built.
 if [[ -x "$build/bin/gpuc-bench" ]]; then
   "$build/bin/gpuc-bench" --gpu --out "$out" >"$out/bench.log" 2>&1
   row "benchmarks" "exit $? (bench.log, results in \$OUT)"
