@@ -80,7 +80,7 @@ if [[ -x "$sanitizer" ]]; then
     for s in "$build"/bin/sample-*; do
       [[ -x "$s" ]] || continue
       runs=$((runs + 1))
-      size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=4096)
+      size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=256)
       "$sanitizer" --tool "$tool" --error-exitcode 3 "$s" --backend=cuda --runs=1 $size_arg \
         >>"$out/sanitizer-$tool.log" 2>&1 || { errors=$((errors + 1)); echo "SANITIZER FAILED: $s" >>"$out/sanitizer-$tool.log"; }
     done
