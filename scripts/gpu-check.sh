@@ -52,7 +52,9 @@ row "gpuc devices" "$(grep -c -E '^ *(\[|[0-9]|cuda|vulkan)' "$out/devices.txt")
 #    machine has (FileCheck for golden files, cmake for the install and doc-example builds); those
 #    run in CI.
 mkdir -p "$build/sample-output"
-ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example' \
+# On the GPU machine a missing CUDA or Vulkan device is a failure, not a skip.
+GPUC_TEST_REQUIRE_CUDA=1 GPUC_TEST_REQUIRE_VULKAN=1 \
+  ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example' \
   >"$out/ctest.log" 2>&1
 row "ctest (all)" "$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n1)"
 skipped=$(grep -c -i 'skipped' "$out/ctest.log")
