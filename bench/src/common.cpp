@@ -199,9 +199,16 @@ std::string Table::markdown() const {
   s += "\n|";
   for (size_t i = 0; i < columns.size(); ++i) s += i == 0 ? "---|" : "---:|";
   s += "\n";
+  // Cells hold error messages too: keep them on one line and out of the column syntax.
+  auto clean = [](std::string c) {
+    for (char& ch : c)
+      if (ch == '\n' || ch == '\r') ch = ' ';
+      else if (ch == '|') ch = '/';
+    return c;
+  };
   for (const auto& row : rows) {
     s += "|";
-    for (const std::string& c : row) s += " " + c + " |";
+    for (const std::string& c : row) s += " " + clean(c) + " |";
     s += "\n";
   }
   if (!notes.empty()) s += "\n";
@@ -211,7 +218,7 @@ std::string Table::markdown() const {
 
 std::string Table::csv() const {
   auto quote = [](const std::string& c) {
-    if (c.find_first_of(",\"") == std::string::npos) return c;
+    if (c.find_first_of(",\"\n") == std::string::npos) return c;
     std::string q = "\"";
     for (char ch : c) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
     return q + "\"";

@@ -18,6 +18,7 @@ struct Options {
   bool gpu = false;     // --gpu: kernel speed and launch overhead on every backend present
   std::string backend;  // --backend=cuda|vulkan: GPU part on that backend only
   bool quick = false;   // --quick: tiny sizes, few runs (smoke tests, llvmpipe)
+  bool full = false;    // --full: the full sizes even on a CPU device (tests the harness)
   int runs = 0;         // --runs=N (0: 20 compile runs, 50 kernel runs; quick: 2 and 3)
   std::string out_dir = "bench-out";  // --out=DIR: Markdown and CSV results
   std::string only;                   // --kernel=NAME: one benchmark kernel

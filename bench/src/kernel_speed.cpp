@@ -70,7 +70,10 @@ std::vector<size_t> check_indices(size_t n, size_t max_checked, uint64_t seed) {
   return idx;
 }
 
-Instance make_instance(const std::string& k, bool quick, std::mt19937& rng) {
+// `max_gx`: the device's grid limit in x. One-thread-per-element kernels shrink their problem to
+// fit it (Vulkan guarantees only 65535 workgroups per dimension; llvmpipe has exactly that).
+Instance make_instance(const std::string& k, bool quick, uint32_t max_gx, std::mt19937& rng) {
+  auto fit = [&](int n, int block) { return int(std::min<int64_t>(n, int64_t(max_gx) * block)); };
   auto uniform = [&](size_t n, float lo, float hi) {
     std::uniform_real_distribution<float> d(lo, hi);
     std::vector<float> v(n);
@@ -79,7 +82,7 @@ Instance make_instance(const std::string& k, bool quick, std::mt19937& rng) {
   };
   Instance in;
   if (k == "saxpy") {
-    int n = quick ? 4097 : 1 << 26;
+    int n = fit(quick ? 4097 : 1 << 26, 256);
     float a = 2.5f;
     in.size_text = "n=" + std::to_string(n);
     in.init = {to_bytes(uniform(n, -1, 1)), to_bytes(uniform(n, -1, 1))};
@@ -102,7 +105,7 @@ Instance make_instance(const std::string& k, bool quick, std::mt19937& rng) {
     in.bytes = 12.0 * n;
     in.flops = 2.0 * n;
   } else if (k == "reduce_shared") {
-    int n = quick ? 5000 : 1 << 26;
+    int n = fit(quick ? 5000 : 1 << 26, 256);
     in.size_text = "n=" + std::to_string(n);
     in.init = {to_bytes(uniform(n, 0, 1)), to_bytes(std::vector<float>(1, 0.0f))};
     in.block = 256;
@@ -191,7 +194,7 @@ Instance make_instance(const std::string& k, bool quick, std::mt19937& rng) {
     };
     in.bytes = 4.0 * n;
   } else if (k == "prefix_scan") {
-    int n = quick ? 1000 : 1 << 26;
+    int n = fit(quick ? 1000 : 1 << 26, 256);
     int blocks = int(blocks_for(n, 256));
     in.size_text = "n=" + std::to_string(n);
     std::vector<int32_t> data(n);
@@ -290,7 +293,7 @@ Instance make_instance(const std::string& k, bool quick, std::mt19937& rng) {
     in.bytes = 48.0 * n;
     in.flops = 20.0 * double(n) * n;  // the customary 20 FLOPs per body-body interaction
   } else if (k == "black_scholes") {
-    int n = quick ? 1000 : 1 << 24;
+    int n = fit(quick ? 1000 : 1 << 24, 128);
     float R = 0.02f, V = 0.30f;
     in.size_text = "n=" + std::to_string(n);
     in.init = {to_bytes(std::vector<float>(n, 0.0f)), to_bytes(std::vector<float>(n, 0.0f)),
@@ -565,7 +568,7 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
   std::mt19937 rng(uint32_t(opt.seed));
   std::string arch = cuda ? info.api_version : "";  // "sm_90"
   for (const std::string& k : stems) {
-    Instance in = make_instance(k, opt.quick, rng);
+    Instance in = make_instance(k, opt.quick, info.max_grid_dims[0], rng);
     if (in.size_text.empty()) {
       t.rows.push_back({k, "", "", "", "", "", "", "", "no benchmark problem defined"});
       ++failures;
