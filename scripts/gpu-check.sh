@@ -49,12 +49,12 @@ row "GPU" "$(head -n1 "$out/gpu.txt")"
 row "gpuc devices" "$(grep -c -E '^ *(\[|[0-9]|cuda|vulkan)' "$out/devices.txt") lines (see devices.txt)"
 
 # 1. The whole test suite, GPU tests included, except the tests that need tools only the build
-#    machine has (FileCheck for golden files, cmake for the install and doc-example builds); those
+#    machine has (FileCheck for golden files, spirv-val, cmake for the install and doc-example builds); those
 #    run in CI.
 mkdir -p "$build/sample-output"
 # On the GPU machine a missing CUDA or Vulkan device is a failure, not a skip.
 GPUC_TEST_REQUIRE_CUDA=1 GPUC_TEST_REQUIRE_VULKAN=1 \
-  ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example' \
+  ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example|spirv_cli_binary' \
   >"$out/ctest.log" 2>&1
 row "ctest (all)" "$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n1)"
 skipped=$(grep -c -i 'skipped' "$out/ctest.log")

@@ -108,6 +108,9 @@ void expect_close(float got, float ref, Tol tol, const std::string& what) {
     EXPECT_TRUE(std::isnan(got)) << what << ": got " << got << ", want NaN";
     return;
   }
+  // fminf/fmaxf of +0 and -0 may return either zero (C17 F.10.9.2 leaves the sign of a zero
+  // result unspecified; IEEE 754 minNum/maxNum too): NVIDIA's Vulkan driver and glibc differ.
+  if (ref == 0 && got == 0 && (what.starts_with("max(") || what.starts_with("min("))) return;
   if (std::isinf(ref) || tol.rtol == 0) {
     EXPECT_EQ(std::bit_cast<uint32_t>(got), std::bit_cast<uint32_t>(ref))
         << what << ": got " << got << ", want " << ref;
