@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 build=${1:-build-gpu-carry}
 out=${OUT:-$PWD/gpu-check-out}
 mkdir -p "$out"
+# The device tool returns at most 8 files: detailed logs go into logs/ and come back as one archive.
+logs=$out/logs
+mkdir -p "$logs"
 
 # The Vulkan loader, carried as a .deb in .gl/ (the GPU machine has the NVIDIA ICD but no loader).
 if compgen -G ".gl/*.deb" >/dev/null; then
@@ -43,17 +46,17 @@ if [[ -d "$libdir" ]]; then export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$
 declare -a rows
 row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
 
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$out/gpu.txt" 2>&1
-row "GPU" "$(head -n1 "$out/gpu.txt")"
-"$build/bin/gpuc" devices >"$out/devices.txt" 2>&1
-row "gpuc devices" "$(grep -c -E '^ *(\[|[0-9]|cuda|vulkan)' "$out/devices.txt") lines (see devices.txt)"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$logs/gpu.txt" 2>&1
+row "GPU" "$(head -n1 "$logs/gpu.txt")"
+"$build/bin/gpuc" devices >"$logs/devices.txt" 2>&1
+row "gpuc devices" "$(grep -c -E '^[* ] (cuda|vulkan):[0-9]' "$logs/devices.txt") devices: $(grep -o -E '(cuda|vulkan):[0-9]+' "$logs/devices.txt" | sort -u | tr '\n' ' ')"
 
 # 1. The whole test suite, GPU tests included, except the tests that need tools only the build
 #    machine has (FileCheck for golden files, spirv-val, cmake for the install and doc-example builds); those
 #    run in CI.
 mkdir -p "$build/sample-output"
 # On the GPU machine a missing CUDA or Vulkan device is a failure, not a skip.
-GPUC_TEST_REQUIRE_CUDA=1 GPUC_TEST_REQUIRE_VULKAN=1 \
+GPUC_TEST_REQUIRE_CUDA=1 GPUC_TEST_REQUIRE_VULKAN=1 GPUC_REPORT_DIR="$out" \
   ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example|spirv_cli_binary' \
   >"$out/ctest.log" 2>&1
 row "ctest (all)" "$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n1)"
@@ -63,11 +66,11 @@ row "ctest skipped lines" "$skipped"
 # 2. Samples on each backend.
 for backend in cuda vulkan; do
   pass=0 fail=0
-  : >"$out/samples-$backend.log"
+  : >"$logs/samples-$backend.log"
   for s in "$build"/bin/sample-*; do
     [[ -x "$s" ]] || continue
-    if "$s" --backend="$backend" >>"$out/samples-$backend.log" 2>&1; then pass=$((pass + 1)); else
-      fail=$((fail + 1)); echo "FAILED: $s" >>"$out/samples-$backend.log"; fi
+    if "$s" --backend="$backend" >>"$logs/samples-$backend.log" 2>&1; then pass=$((pass + 1)); else
+      fail=$((fail + 1)); echo "FAILED: $s" >>"$logs/samples-$backend.log"; fi
   done
   row "samples on $backend" "$pass passed, $fail failed"
 done
@@ -78,13 +81,13 @@ sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-san
 if [[ -x "$sanitizer" ]]; then
   for tool in memcheck racecheck synccheck; do
     errors=0 runs=0
-    : >"$out/sanitizer-$tool.log"
+    : >"$logs/sanitizer-$tool.log"
     for s in "$build"/bin/sample-*; do
       [[ -x "$s" ]] || continue
       runs=$((runs + 1))
       size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=256)
       "$sanitizer" --tool "$tool" --error-exitcode 3 "$s" --backend=cuda --runs=1 $size_arg \
-        >>"$out/sanitizer-$tool.log" 2>&1 || { errors=$((errors + 1)); echo "SANITIZER FAILED: $s" >>"$out/sanitizer-$tool.log"; }
+        >>"$logs/sanitizer-$tool.log" 2>&1 || { errors=$((errors + 1)); echo "SANITIZER FAILED: $s" >>"$logs/sanitizer-$tool.log"; }
     done
     row "compute-sanitizer $tool" "$runs samples, $errors with errors"
   done
@@ -92,11 +95,12 @@ fi
 
 # 4. Benchmarks, when built.
 if [[ -x "$build/bin/gpuc-bench" ]]; then
-  "$build/bin/gpuc-bench" --gpu --out "$out" >"$out/bench.log" 2>&1
+  "$build/bin/gpuc-bench" --gpu --out "$out" >"$logs/bench.log" 2>&1
   row "benchmarks" "exit $? (bench.log, results in \$OUT)"
 fi
 
 echo
 echo "== gpu-check summary ($(date -u +%FT%TZ))"
 printf '%s\n' "${rows[@]}" | tee "$out/summary.txt"
+tar czf "$out/logs.tar.gz" -C "$logs" . && rm -rf "$logs"
 grep -E '^[0-9]+% tests passed|The following tests FAILED' -A40 "$out/ctest.log" | tail -n 40
