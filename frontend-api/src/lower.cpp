@@ -1560,7 +1560,9 @@ class Lowerer {
   // C11 6.7.9p21).
   void init_list(const Val& dst, const Expr* list) {
     TypeId t = dst.type;
-    const ir::TypeInfo& ti = t_.info(t);
+    // A copy: create_member/create_elem intern pointer types, which may reallocate the type
+    // table and leave a reference dangling (heap-use-after-free found by fuzz/pipeline_fuzzer).
+    const ir::TypeInfo ti = t_.info(t);
     if (ti.kind != TypeKind::Array && ti.kind != TypeKind::Struct && ti.kind != TypeKind::Vector) {
       if (list->args.size() != 1) {
         error(list->loc, "scalar initializer must have exactly one element");
@@ -1604,7 +1606,7 @@ class Lowerer {
   }
 
   void zero_fill(const Val& dst) {
-    const ir::TypeInfo& ti = t_.info(dst.type);
+    const ir::TypeInfo ti = t_.info(dst.type);  // a copy, as in init_list
     if (ti.kind == TypeKind::Array || ti.kind == TypeKind::Struct || ti.kind == TypeKind::Vector) {
       size_t n = ti.kind == TypeKind::Struct ? ti.members.size() : ti.count;
       if (ti.kind == TypeKind::Array && n > 64) {
