@@ -5,7 +5,9 @@ foreach(config "1.2;-O0;vulkan1.2" "1.3;-O2;vulkan1.3")
   list(GET config 0 version)
   list(GET config 1 opt)
   list(GET config 2 env)
-  set(out ${OUT_DIR}/cli_spirv_${version}.spv)
+  # One file per input: the tests of several inputs run in parallel.
+  get_filename_component(stem ${INPUT} NAME_WE)
+  set(out ${OUT_DIR}/cli_spirv_${stem}_${version}.spv)
   file(REMOVE ${out})
   execute_process(COMMAND ${GPUC} --target=vulkan --vulkan-version=${version} ${opt} ${INPUT}
                           -o ${out}
