@@ -62,6 +62,9 @@ class StreamImpl {
   virtual Status copy(BufferImpl& src, size_t src_offset, BufferImpl& dst, size_t dst_offset,
                       size_t bytes, KeepAlive keep) = 0;
   virtual Status launch(const LaunchRequest& request, KeepAlive keep) = 0;
+  // False when the backend needs no KeepAlive for launches (CUDA: freeing memory or unloading a
+  // module waits for the work that uses it), so the hot launch path skips building one.
+  virtual bool launch_needs_keep_alive() const { return true; }
   virtual Status record(EventImpl& event) = 0;
   virtual Status flush() = 0;
   virtual Status synchronize() = 0;

@@ -255,16 +255,26 @@ class CudaStream : public StreamImpl {
                         std::to_string(m.max_threads_per_block[req.kernel]) +
                         " this kernel can run with (cuFuncGetAttribute "
                         "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: register use)");
-    std::vector<void*> params(k.params.size());
+    // kernelParams: one pointer per parameter into the parameter block. On the stack for the
+    // common case: this runs on every launch (launch overhead is benchmarked).
+    constexpr size_t kInline = 32;
+    void* inline_params[kInline];
+    std::vector<void*> heap_params;
+    void** params = inline_params;
+    if (k.params.size() > kInline) {
+      heap_params.resize(k.params.size());
+      params = heap_params.data();
+    }
     for (size_t i = 0; i < k.params.size(); ++i)
       params[i] = const_cast<char*>(req.params.data()) + k.params[i].offset;
     CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
     CU_TRY(api.cuLaunchKernel(m.functions[req.kernel], req.grid.x, req.grid.y, req.grid.z,
                               req.block.x, req.block.y, req.block.z, 0, stream,
-                              params.empty() ? nullptr : params.data(), nullptr),
+                              k.params.empty() ? nullptr : params, nullptr),
            "cuLaunchKernel");
     return {};
   }
+  bool launch_needs_keep_alive() const override { return false; }
   Status record(EventImpl& event) override {
     CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
     CU_TRY(api.cuEventRecord(static_cast<CudaEvent&>(event).event, stream), "cuEventRecord");

@@ -518,7 +518,11 @@ Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<con
   req.grid = grid;
   req.block = block;
   detail::KeepAlive keep;
-  keep.push_back(kernel.impl_);
+  const bool keep_refs = impl_->launch_needs_keep_alive();
+  if (keep_refs) {
+    keep.reserve(args.size() + 1);
+    keep.push_back(kernel.impl_);
+  }
   Status s = prepare_launch(device_->info, k, grid, block, args, req, keep);
   if (!s) return s;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -535,7 +539,7 @@ Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<con
     if (a.buffer_->device != device_.get())
       return make_error("kernel '" + k.name + "': argument " + std::to_string(i) + " ('" +
                         k.params[i].name + "') is a buffer of another device");
-    keep.push_back(a.buffer_);
+    if (keep_refs) keep.push_back(a.buffer_);
   }
   return impl_->launch(req, std::move(keep));
 }
