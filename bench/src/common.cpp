@@ -202,8 +202,10 @@ std::string Table::markdown() const {
   // Cells hold error messages too: keep them on one line and out of the column syntax.
   auto clean = [](std::string c) {
     for (char& ch : c)
-      if (ch == '\n' || ch == '\r') ch = ' ';
-      else if (ch == '|') ch = '/';
+      if (ch == '\n' || ch == '\r')
+        ch = ' ';
+      else if (ch == '|')
+        ch = '/';
     return c;
   };
   for (const auto& row : rows) {

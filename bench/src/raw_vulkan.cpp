@@ -17,19 +17,17 @@ namespace {
   X(vkDestroyInstance)                                                                            \
   X(vkEnumeratePhysicalDevices)                                                                   \
   X(vkGetPhysicalDeviceProperties)                                                                \
-  X(vkGetPhysicalDeviceQueueFamilyProperties) X(vkGetPhysicalDeviceMemoryProperties)              \
-      X(vkCreateDevice) X(vkDestroyDevice) X(vkGetDeviceQueue) X(vkCreateBuffer)                  \
-          X(vkDestroyBuffer) X(vkGetBufferMemoryRequirements) X(vkAllocateMemory) X(vkFreeMemory) \
-              X(vkBindBufferMemory) X(vkGetBufferDeviceAddress) X(vkCreateShaderModule)           \
-                  X(vkDestroyShaderModule) X(vkCreatePipelineLayout) X(vkDestroyPipelineLayout)   \
-                      X(vkCreateComputePipelines) X(vkDestroyPipeline) X(vkCreateCommandPool)     \
-                          X(vkDestroyCommandPool) X(vkAllocateCommandBuffers)                     \
-                              X(vkBeginCommandBuffer) X(vkEndCommandBuffer)                       \
-                                  X(vkResetCommandBuffer) X(vkCmdBindPipeline)                    \
-                                      X(vkCmdPushConstants) X(vkCmdDispatch)                      \
-                                          X(vkCmdPipelineBarrier) X(vkCreateFence)                \
-                                              X(vkDestroyFence) X(vkResetFences)                  \
-                                                  X(vkWaitForFences) X(vkQueueSubmit)
+  X(vkGetPhysicalDeviceQueueFamilyProperties)                                                     \
+  X(vkGetPhysicalDeviceMemoryProperties) X(vkCreateDevice) X(vkDestroyDevice) X(vkGetDeviceQueue) \
+      X(vkCreateBuffer) X(vkDestroyBuffer) X(vkGetBufferMemoryRequirements) X(vkAllocateMemory)   \
+          X(vkFreeMemory) X(vkBindBufferMemory) X(vkGetBufferDeviceAddress)                       \
+              X(vkCreateShaderModule) X(vkDestroyShaderModule) X(vkCreatePipelineLayout)          \
+                  X(vkDestroyPipelineLayout) X(vkCreateComputePipelines) X(vkDestroyPipeline)     \
+                      X(vkCreateCommandPool) X(vkDestroyCommandPool) X(vkAllocateCommandBuffers)  \
+                          X(vkBeginCommandBuffer) X(vkEndCommandBuffer) X(vkResetCommandBuffer)   \
+                              X(vkCmdBindPipeline) X(vkCmdPushConstants) X(vkCmdDispatch)         \
+                                  X(vkCmdPipelineBarrier) X(vkCreateFence) X(vkDestroyFence)      \
+                                      X(vkResetFences) X(vkWaitForFences) X(vkQueueSubmit)
 
 struct Vk {
   PFN_vkGetInstanceProcAddr gipa = nullptr;

@@ -23,8 +23,7 @@ Result<Bundle> compile_bundle(const std::string& path, const CompileOptions& opt
     CompileOutput out = compilation.compile_file(path);
     if (diagnostics) *diagnostics += compilation.diagnostics().format_all(color);
     if (!out.ok)
-      return make_error(std::string("compilation for target '") + target_name(target) +
-                        "' failed");
+      return make_error(std::string("compilation for target '") + target_name(target) + "' failed");
     bundle.set(make_artifact(target, out));
   }
   return bundle;

@@ -11,17 +11,26 @@
 
 namespace gpuc {
 
-const char* target_name(Target t) { return t == Target::Cuda ? "cuda" : "vulkan"; }
+const char* target_name(Target t) {
+  return t == Target::Cuda ? "cuda" : "vulkan";
+}
 
 const char* emit_name(Emit e) {
   switch (e) {
-    case Emit::Default: return "default";
-    case Emit::Ir: return "ir";
-    case Emit::Nvvm: return "nvvm";
-    case Emit::Ptx: return "ptx";
-    case Emit::Cubin: return "cubin";
-    case Emit::Spirv: return "spirv";
-    case Emit::Spvasm: return "spvasm";
+    case Emit::Default:
+      return "default";
+    case Emit::Ir:
+      return "ir";
+    case Emit::Nvvm:
+      return "nvvm";
+    case Emit::Ptx:
+      return "ptx";
+    case Emit::Cubin:
+      return "cubin";
+    case Emit::Spirv:
+      return "spirv";
+    case Emit::Spvasm:
+      return "spvasm";
   }
   return "?";
 }

@@ -71,13 +71,15 @@ ValueId Builder::create_const_int(TypeId type, int64_t value) {
   return create_const_bits(type, bits);
 }
 
-
 ValueId Builder::create_const_float(TypeId type, double value) {
   uint32_t width = types().info(type).width;
   uint64_t bits = 0;
-  if (width == 64) bits = std::bit_cast<uint64_t>(value);
-  else if (width == 32) bits = std::bit_cast<uint32_t>(static_cast<float>(value));
-  else bits = float_to_half(static_cast<float>(value));
+  if (width == 64)
+    bits = std::bit_cast<uint64_t>(value);
+  else if (width == 32)
+    bits = std::bit_cast<uint32_t>(static_cast<float>(value));
+  else
+    bits = float_to_half(static_cast<float>(value));
   return create_const_bits(type, bits);
 }
 
@@ -106,14 +108,20 @@ ValueId Builder::create_select(ValueId cond, ValueId if_true, ValueId if_false) 
   return create(Op::Select, function_->type_of(if_true), {cond, if_true, if_false});
 }
 
-ValueId Builder::create_convert(TypeId to, ValueId v) { return create(Op::Convert, to, {v}); }
-ValueId Builder::create_bitcast(TypeId to, ValueId v) { return create(Op::Bitcast, to, {v}); }
+ValueId Builder::create_convert(TypeId to, ValueId v) {
+  return create(Op::Convert, to, {v});
+}
+ValueId Builder::create_bitcast(TypeId to, ValueId v) {
+  return create(Op::Bitcast, to, {v});
+}
 
 ValueId Builder::create_fma(ValueId a, ValueId b, ValueId c) {
   return create(Op::Fma, function_->type_of(a), {a, b, c});
 }
 
-ValueId Builder::create_gpu_id(Op op) { return create(op, types().u32()); }
+ValueId Builder::create_gpu_id(Op op) {
+  return create(op, types().u32());
+}
 
 ValueId Builder::create_var(TypeId value_type) {
   return create(Op::Var, types().pointer_type(value_type, AddressSpace::Private));
@@ -127,7 +135,9 @@ ValueId Builder::create_global_addr(uint32_t global) {
   return v;
 }
 
-uint32_t Builder::natural_align(TypeId t) const { return module_.types.info(t).align; }
+uint32_t Builder::natural_align(TypeId t) const {
+  return module_.types.info(t).align;
+}
 
 ValueId Builder::create_load(ValueId ptr, uint32_t align) {
   TypeId pointee = types().pointee(function_->type_of(ptr));
@@ -227,8 +237,10 @@ InstId Builder::create_loop(const std::function<void()>& body,
 }
 
 void Builder::create_return(ValueId value) {
-  if (value.valid()) create(Op::Return, types().void_type(), {value});
-  else create(Op::Return, types().void_type());
+  if (value.valid())
+    create(Op::Return, types().void_type(), {value});
+  else
+    create(Op::Return, types().void_type());
 }
 
 }  // namespace gpuc::ir

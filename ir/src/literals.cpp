@@ -78,7 +78,8 @@ std::string hex_bits(uint64_t bits) {
 std::string format_scalar(const TypeTable& types, TypeId t, uint64_t bits) {
   const TypeInfo& info = types.info(t);
   switch (info.kind) {
-    case TypeKind::Bool: return bits ? "true" : "false";
+    case TypeKind::Bool:
+      return bits ? "true" : "false";
     case TypeKind::Int: {
       if (info.is_signed) {
         int64_t v = static_cast<int64_t>(bits);
@@ -104,7 +105,8 @@ std::string format_scalar(const TypeTable& types, TypeId t, uint64_t bits) {
       if (std::isinf(f)) return f > 0 ? "inf" : "-inf";
       return shortest(f);
     }
-    default: return "?";
+    default:
+      return "?";
   }
 }
 
@@ -145,9 +147,12 @@ std::optional<uint64_t> parse_scalar(const TypeTable& types, TypeId t, std::stri
         return v;
       }
       double d = 0;
-      if (text == "inf") d = INFINITY;
-      else if (text == "-inf") d = -INFINITY;
-      else if (text == "nan") d = NAN;
+      if (text == "inf")
+        d = INFINITY;
+      else if (text == "-inf")
+        d = -INFINITY;
+      else if (text == "nan")
+        d = NAN;
       else {
         if (info.width == 32) {
           float f = 0;
@@ -169,14 +174,16 @@ std::optional<uint64_t> parse_scalar(const TypeTable& types, TypeId t, std::stri
       if (std::isnan(d)) return 0x7e00u;
       // f16: decimal -> float is exact for every value printed by format_scalar.
       float f = 0;
-      if (std::isinf(d)) f = static_cast<float>(d);
+      if (std::isinf(d))
+        f = static_cast<float>(d);
       else {
         auto r = std::from_chars(b, e, f);
         if (r.ec != std::errc() || r.ptr != e) return std::nullopt;
       }
       return float_to_half(f);
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -11,15 +11,16 @@ constexpr bool Yes = true;
 constexpr bool No = false;
 
 const OpInfo kOps[] = {
-#define GPUC_OP(Enum, Text, Shape, Operands, Result) \
-  OpInfo{Text, OpShape::Shape, Operands, Result},
+#define GPUC_OP(Enum, Text, Shape, Operands, Result) OpInfo{Text, OpShape::Shape, Operands, Result},
 #include "gpuc/ir/ops.def"
 #undef GPUC_OP
 };
 
 }  // namespace
 
-const OpInfo& op_info(Op op) { return kOps[static_cast<size_t>(op)]; }
+const OpInfo& op_info(Op op) {
+  return kOps[static_cast<size_t>(op)];
+}
 
 std::optional<Op> op_from_name(std::string_view name) {
   static const std::unordered_map<std::string_view, Op> table = [] {
@@ -34,16 +35,30 @@ std::optional<Op> op_from_name(std::string_view name) {
 
 bool is_binary_arith(Op op) {
   switch (op) {
-    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Rem:
-    case Op::Min: case Op::Max: return true;
-    default: return false;
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Rem:
+    case Op::Min:
+    case Op::Max:
+      return true;
+    default:
+      return false;
   }
 }
 
 bool is_bitwise(Op op) {
   switch (op) {
-    case Op::And: case Op::Or: case Op::Xor: case Op::Not: case Op::Shl: case Op::Shr: return true;
-    default: return false;
+    case Op::And:
+    case Op::Or:
+    case Op::Xor:
+    case Op::Not:
+    case Op::Shl:
+    case Op::Shr:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -69,9 +84,14 @@ bool is_subgroup(Op op) {
 
 bool is_terminator(Op op) {
   switch (op) {
-    case Op::Break: case Op::Continue: case Op::BreakIf: case Op::Return: case Op::Unreachable:
+    case Op::Break:
+    case Op::Continue:
+    case Op::BreakIf:
+    case Op::Return:
+    case Op::Unreachable:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 

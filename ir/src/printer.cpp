@@ -1,4 +1,5 @@
-// The .gir printer. The grammar is documented in docs/ir.md; the parser (parser.cpp) is its inverse.
+// The .gir printer. The grammar is documented in docs/ir.md; the parser (parser.cpp) is its
+// inverse.
 #include "gpuc/ir/printer.h"
 
 #include <unordered_map>

@@ -1,5 +1,5 @@
-// Kernel reflection: parameter layout and resource use, computed once from verified IR, and its JSON
-// form (the sidecar of .ptx/.spv artifacts).
+// Kernel reflection: parameter layout and resource use, computed once from verified IR, and its
+// JSON form (the sidecar of .ptx/.spv artifacts).
 #include "gpuc/ir/reflection.h"
 
 #include <nlohmann/json.hpp>
@@ -9,11 +9,16 @@ namespace gpuc::ir {
 
 const char* param_kind_name(ParamKind k) {
   switch (k) {
-    case ParamKind::Pointer: return "pointer";
-    case ParamKind::Scalar: return "scalar";
-    case ParamKind::Vector: return "vector";
-    case ParamKind::Struct: return "struct";
-    case ParamKind::Array: return "array";
+    case ParamKind::Pointer:
+      return "pointer";
+    case ParamKind::Scalar:
+      return "scalar";
+    case ParamKind::Vector:
+      return "vector";
+    case ParamKind::Struct:
+      return "struct";
+    case ParamKind::Array:
+      return "array";
   }
   return "?";
 }
@@ -89,11 +94,16 @@ class UsageScan {
 
 ParamKind kind_of(const TypeTable& types, TypeId t) {
   switch (types.kind(t)) {
-    case TypeKind::Pointer: return ParamKind::Pointer;
-    case TypeKind::Vector: return ParamKind::Vector;
-    case TypeKind::Struct: return ParamKind::Struct;
-    case TypeKind::Array: return ParamKind::Array;
-    default: return ParamKind::Scalar;
+    case TypeKind::Pointer:
+      return ParamKind::Pointer;
+    case TypeKind::Vector:
+      return ParamKind::Vector;
+    case TypeKind::Struct:
+      return ParamKind::Struct;
+    case TypeKind::Array:
+      return ParamKind::Array;
+    default:
+      return ParamKind::Scalar;
   }
 }
 

@@ -9,10 +9,14 @@ namespace gpuc::ir {
 
 const char* address_space_name(AddressSpace as) {
   switch (as) {
-    case AddressSpace::Global: return "global";
-    case AddressSpace::Shared: return "shared";
-    case AddressSpace::Private: return "private";
-    case AddressSpace::Constant: return "constant";
+    case AddressSpace::Global:
+      return "global";
+    case AddressSpace::Shared:
+      return "shared";
+    case AddressSpace::Private:
+      return "private";
+    case AddressSpace::Constant:
+      return "constant";
   }
   return "?";
 }
@@ -153,15 +157,20 @@ std::string TypeTable::to_string(TypeId t) const {
   if (!t.valid()) return "<invalid type>";
   const TypeInfo& i = info(t);
   switch (i.kind) {
-    case TypeKind::Void: return "void";
-    case TypeKind::Bool: return "bool";
-    case TypeKind::Int: return (i.is_signed ? "i" : "u") + std::to_string(i.width);
-    case TypeKind::Float: return "f" + std::to_string(i.width);
+    case TypeKind::Void:
+      return "void";
+    case TypeKind::Bool:
+      return "bool";
+    case TypeKind::Int:
+      return (i.is_signed ? "i" : "u") + std::to_string(i.width);
+    case TypeKind::Float:
+      return "f" + std::to_string(i.width);
     case TypeKind::Vector:
       return "vec<" + std::to_string(i.count) + ", " + to_string(i.element) + ">";
     case TypeKind::Array:
       return "[" + std::to_string(i.count) + " x " + to_string(i.element) + "]";
-    case TypeKind::Struct: return i.name;
+    case TypeKind::Struct:
+      return i.name;
     case TypeKind::Pointer:
       return std::string("ptr<") + address_space_name(i.space) + ", " + to_string(i.element) + ">";
   }

@@ -7,10 +7,14 @@ namespace gpuc {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::Note: return "note";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
-    case Severity::Fatal: return "fatal error";
+    case Severity::Note:
+      return "note";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
+    case Severity::Fatal:
+      return "fatal error";
   }
   return "error";
 }
@@ -50,9 +54,15 @@ void DiagnosticEngine::format_one(std::string& out, const Diagnostic& d, bool co
   const char* sev_color = "";
   if (color) {
     switch (d.severity) {
-      case Severity::Note: sev_color = "\033[1;30m"; break;
-      case Severity::Warning: sev_color = "\033[1;35m"; break;
-      default: sev_color = "\033[1;31m"; break;
+      case Severity::Note:
+        sev_color = "\033[1;30m";
+        break;
+      case Severity::Warning:
+        sev_color = "\033[1;35m";
+        break;
+      default:
+        sev_color = "\033[1;31m";
+        break;
     }
   }
   out += bold;

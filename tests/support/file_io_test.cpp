@@ -11,7 +11,8 @@ namespace gpuc {
 namespace {
 
 std::filesystem::path scratch(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() / ("gpuc_file_io_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("gpuc_file_io_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir / name;
 }

@@ -58,8 +58,8 @@ TEST(Reflection, MalformedJsonIsAnError) {
   EXPECT_FALSE(reflection_from_json("{", &r, &error));
   EXPECT_NE(error.find("malformed reflection JSON"), std::string::npos);
   EXPECT_FALSE(reflection_from_json("{\"format\":\"other\"}", &r, &error));
-  EXPECT_FALSE(reflection_from_json(
-      "{\"format\":\"gpuc-reflection\",\"version\":2,\"kernels\":[]}", &r, &error));
+  EXPECT_FALSE(reflection_from_json("{\"format\":\"gpuc-reflection\",\"version\":2,\"kernels\":[]}",
+                                    &r, &error));
   EXPECT_EQ(error, "unsupported reflection version 2 (this gpuc reads 1)");
 }
 

@@ -21,8 +21,9 @@ Result<SpirvArtifact> compile_module(const ir::Module& module, const SpirvOption
     // A Vulkan SPIR-V module without an OpEntryPoint is invalid (SPIR-V 2.4: only Linkage modules
     // may have none), so a module without kernels is the user's error, not an ICE at validation.
     if (out.reflection.kernels.empty()) {
-      diags.error("nothing to compile for Vulkan: the module has no __global__ kernel (a SPIR-V "
-                  "module needs at least one entry point)");
+      diags.error(
+          "nothing to compile for Vulkan: the module has no __global__ kernel (a SPIR-V "
+          "module needs at least one entry point)");
       return make_error("the module has no kernel");
     }
     Lowering lowering(module, options, diags, out.reflection);

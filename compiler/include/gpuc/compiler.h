@@ -22,8 +22,8 @@ enum class Emit {
   Nvvm,     // NVVM IR text
   Ptx,
   Cubin,
-  Spirv,    // SPIR-V binary
-  Spvasm,   // SPIR-V disassembly
+  Spirv,   // SPIR-V binary
+  Spvasm,  // SPIR-V disassembly
 };
 
 const char* target_name(Target t);

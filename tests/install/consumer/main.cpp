@@ -17,7 +17,8 @@ int main() {
   ValueId y = b.add_param("y", fptr);
   ValueId n = b.add_param("n", t.u32());
   ValueId i = b.create_binary(
-      Op::Add, b.create_binary(Op::Mul, b.create_gpu_id(Op::BlockIdX), b.create_gpu_id(Op::BlockDimX)),
+      Op::Add,
+      b.create_binary(Op::Mul, b.create_gpu_id(Op::BlockIdX), b.create_gpu_id(Op::BlockDimX)),
       b.create_gpu_id(Op::ThreadIdX));
   b.create_if(b.create_compare(Op::Lt, i, n), [&] {
     ValueId xi = b.create_load(b.create_index(x, i));

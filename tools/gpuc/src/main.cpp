@@ -27,12 +27,16 @@ std::string default_output(const gpuc::cli::Options& o, gpuc::Emit emit) {
   if (o.bundle) return stem + ".gpub";
   if (o.header) return stem + ".h";
   switch (emit) {
-    case gpuc::Emit::Ptx: return stem + ".ptx";
-    case gpuc::Emit::Cubin: return stem + ".cubin";
-    case gpuc::Emit::Spirv: return stem + ".spv";
+    case gpuc::Emit::Ptx:
+      return stem + ".ptx";
+    case gpuc::Emit::Cubin:
+      return stem + ".cubin";
+    case gpuc::Emit::Spirv:
+      return stem + ".spv";
     case gpuc::Emit::Default:
       return stem + (o.compile.target == gpuc::Target::Cuda ? ".ptx" : ".spv");
-    default: return "-";
+    default:
+      return "-";
   }
 }
 
@@ -53,8 +57,10 @@ int fail(const std::string& message) {
 // --emit=bundle / --emit=header / --target=all: compile per target, then write the bundle.
 int write_bundle(const gpuc::cli::Options& o) {
   std::vector<gpuc::Target> targets;
-  if (o.all_targets) targets = {gpuc::Target::Cuda, gpuc::Target::Vulkan};
-  else targets = {o.compile.target};
+  if (o.all_targets)
+    targets = {gpuc::Target::Cuda, gpuc::Target::Vulkan};
+  else
+    targets = {o.compile.target};
   std::string diagnostics;
   gpuc::Result<gpuc::Bundle> bundle =
       gpuc::compile_bundle(o.input, o.compile, targets, &diagnostics, o.color);
@@ -106,8 +112,8 @@ int main(int argc, char** argv) {
   if (!out.ok) return 1;
   if (options->compile.syntax_only) return 0;
 
-  std::string path = options->output.empty() ? default_output(*options, options->compile.emit)
-                                             : options->output;
+  std::string path =
+      options->output.empty() ? default_output(*options, options->compile.emit) : options->output;
   if (path == "-" && out.is_binary && ::isatty(1)) {
     std::cerr << "gpuc: error: refusing to write binary output to a terminal; use -o FILE\n";
     return 1;

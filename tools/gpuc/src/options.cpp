@@ -14,13 +14,15 @@ namespace gpuc::cli {
 
 std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
   Options o;
-  CLI::App app{"gpuc: compile CUDA-style GPU kernels (.gk) or gpuc IR (.gir) for CUDA (NVVM IR -> "
-               "PTX) or Vulkan (SPIR-V).",
-               "gpuc"};
+  CLI::App app{
+      "gpuc: compile CUDA-style GPU kernels (.gk) or gpuc IR (.gir) for CUDA (NVVM IR -> "
+      "PTX) or Vulkan (SPIR-V).",
+      "gpuc"};
   app.set_version_flag("--version", std::string("gpuc ") + kVersion);
   app.footer(
       "Commands:\n"
-      "  gpuc devices                         list CUDA and Vulkan devices and the one 'auto' picks\n"
+      "  gpuc devices                         list CUDA and Vulkan devices and the one 'auto' "
+      "picks\n"
       "\n"
       "Examples:\n"
       "  gpuc --target=cuda saxpy.gk -o saxpy.ptx\n"
@@ -84,9 +86,10 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
   for (const auto& [name, help] : nvvm_bool_help)
     app.add_option(name, nvvm_bool_values[name], help)
         ->check(CLI::IsMember({"true", "false", "1", "0"}));
-  app.add_flag("--fast-math", o.compile.fast_math,
-               "Fast math (also -ffast-math): -ftz=true -prec-div=false -prec-sqrt=false -fma=true; "
-               "explicit options win");
+  app.add_flag(
+      "--fast-math", o.compile.fast_math,
+      "Fast math (also -ffast-math): -ftz=true -prec-div=false -prec-sqrt=false -fma=true; "
+      "explicit options win");
   app.add_option("--vulkan-version", o.compile.vulkan_version,
                  "Vulkan version to target: 1.2 (SPIR-V 1.5, default) or 1.3 (SPIR-V 1.6)")
       ->check(CLI::IsMember({"1.2", "1.3"}));

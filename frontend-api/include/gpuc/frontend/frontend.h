@@ -14,10 +14,10 @@ enum class FrontendTarget { Cuda, Vulkan };
 
 struct FrontendOptions {
   FrontendTarget target = FrontendTarget::Cuda;
-  std::vector<std::string> defines;       // "NAME" or "NAME=VALUE"
+  std::vector<std::string> defines;  // "NAME" or "NAME=VALUE"
   std::vector<std::string> undefines;
   std::vector<std::string> include_dirs;
-  std::string cuda_arch = "750";          // value of __CUDA_ARCH__ on the cuda target
+  std::string cuda_arch = "750";  // value of __CUDA_ARCH__ on the cuda target
 };
 
 // Compiles buffer `file` of the diagnostics engine's SourceManager (include files are added to

@@ -12,13 +12,13 @@ namespace gpuc::frontend {
 
 enum class TokenKind : uint8_t {
   Eof,
-  Identifier,   // also keywords: the parser recognises them by text (`int`, `__global__`, ...)
-  IntLiteral,   // text kept verbatim, suffixes included (`42u`, `0x10ULL`)
-  FloatLiteral, // text kept verbatim (`1.0f`, `2e-3`, `0x1p3`)
-  CharLiteral,  // 'a'
-  StringLiteral,// "C" (only for extern "C")
-  Punct,        // operators and punctuators, by text: `(` `->` `<<=` `[[` is two `[`
-  PragmaUnroll, // `#pragma unroll [N]`: text holds N or is empty (full unroll)
+  Identifier,     // also keywords: the parser recognises them by text (`int`, `__global__`, ...)
+  IntLiteral,     // text kept verbatim, suffixes included (`42u`, `0x10ULL`)
+  FloatLiteral,   // text kept verbatim (`1.0f`, `2e-3`, `0x1p3`)
+  CharLiteral,    // 'a'
+  StringLiteral,  // "C" (only for extern "C")
+  Punct,          // operators and punctuators, by text: `(` `->` `<<=` `[[` is two `[`
+  PragmaUnroll,   // `#pragma unroll [N]`: text holds N or is empty (full unroll)
 };
 
 struct Token {

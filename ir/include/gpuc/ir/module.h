@@ -1,14 +1,16 @@
 // The shared kernel IR: Module -> Functions -> Regions -> Insts, values as 32-bit ids.
 //
 // Model (docs/ir.md has the full story):
-//  - Each Function owns three arenas: insts, regions and values. InstId/RegionId/ValueId index them;
+//  - Each Function owns three arenas: insts, regions and values. InstId/RegionId/ValueId index
+//  them;
 //    index 0 is never a valid id in any arena.
 //  - Control flow is structured: a Region is an ordered list of insts; `if` owns a then and an else
 //    region, `loop` owns a body and a continue region. There is no CFG and no phi: values that
 //    cross iterations or join after an `if` live in `var`s (function-local memory).
 //  - A value is defined once, by a parameter or by an inst, and is visible in the rest of its
 //    region and in regions nested below (the verifier enforces dominance).
-//  - Module variables (shared arrays, constants) are referred to by index (`global` op, Inst.symbol);
+//  - Module variables (shared arrays, constants) are referred to by index (`global` op,
+//  Inst.symbol);
 //    calls refer to functions by index. Both indices are stable: nothing is ever removed.
 #pragma once
 
@@ -44,8 +46,8 @@ struct RegionId {
 
 struct Inst {
   Op op = Op::Unreachable;
-  ValueId result;   // invalid when the op produces no value
-  TypeId type;      // result type; void type when no result
+  ValueId result;  // invalid when the op produces no value
+  TypeId type;     // result type; void type when no result
   std::vector<ValueId> operands;
   // If: {then, else}. Loop: {body, continue}. Others: none.
   std::array<RegionId, 2> regions{};
@@ -64,8 +66,8 @@ struct Region {
 
 struct ValueInfo {
   TypeId type;
-  InstId def;           // defining inst; invalid for parameters
-  int32_t param = -1;   // parameter index for parameters
+  InstId def;          // defining inst; invalid for parameters
+  int32_t param = -1;  // parameter index for parameters
 };
 
 enum class FunctionKind : uint8_t { Kernel, Device };
@@ -74,8 +76,8 @@ struct Param {
   std::string name;
   TypeId type;
   ValueId value;
-  bool readonly = false;   // `const T*`: never written through (NonWritable / ld.global.nc)
-  bool restrict = false;   // `__restrict__`: does not alias other pointer parameters
+  bool readonly = false;  // `const T*`: never written through (NonWritable / ld.global.nc)
+  bool restrict = false;  // `__restrict__`: does not alias other pointer parameters
 };
 
 class Function {
@@ -104,7 +106,7 @@ class Function {
   const Region& region(RegionId id) const { return regions_[id.index]; }
   const ValueInfo& value(ValueId id) const { return values_[id.index]; }
   TypeId type_of(ValueId id) const { return values_[id.index].type; }
-  size_t inst_capacity() const { return insts_.size(); }    // ids are < this
+  size_t inst_capacity() const { return insts_.size(); }  // ids are < this
   size_t region_capacity() const { return regions_.size(); }
   size_t value_capacity() const { return values_.size(); }
   bool is_valid(ValueId id) const { return id.index > 0 && id.index < values_.size(); }

@@ -33,7 +33,9 @@ struct OpInfo {
 };
 
 const OpInfo& op_info(Op op);
-inline std::string_view op_name(Op op) { return op_info(op).name; }
+inline std::string_view op_name(Op op) {
+  return op_info(op).name;
+}
 std::optional<Op> op_from_name(std::string_view name);
 constexpr size_t kOpCount = 0
 #define GPUC_OP(Enum, Text, Shape, Operands, Result) +1
@@ -42,13 +44,13 @@ constexpr size_t kOpCount = 0
     ;
 
 // Op classes the verifier and backends switch on.
-bool is_binary_arith(Op op);   // add sub mul div rem min max
-bool is_bitwise(Op op);        // and or xor not shl shr
-bool is_compare(Op op);        // eq ne lt le gt ge
-bool is_float_math(Op op);     // sqrt ... fast.div, fma (not abs, min, max, isnan/isinf)
-bool is_gpu_id(Op op);         // thread_id.x ... warp_size
-bool is_atomic(Op op);         // atomic.*
-bool is_subgroup(Op op);       // shfl.*, ballot, vote.*, active_mask
-bool is_terminator(Op op);     // break continue break_if return unreachable
+bool is_binary_arith(Op op);  // add sub mul div rem min max
+bool is_bitwise(Op op);       // and or xor not shl shr
+bool is_compare(Op op);       // eq ne lt le gt ge
+bool is_float_math(Op op);    // sqrt ... fast.div, fma (not abs, min, max, isnan/isinf)
+bool is_gpu_id(Op op);        // thread_id.x ... warp_size
+bool is_atomic(Op op);        // atomic.*
+bool is_subgroup(Op op);      // shfl.*, ballot, vote.*, active_mask
+bool is_terminator(Op op);    // break continue break_if return unreachable
 
 }  // namespace gpuc::ir

@@ -1,4 +1,5 @@
-// The .gir parser: text -> Module. Errors carry file:line:col and go through the diagnostics engine.
+// The .gir parser: text -> Module. Errors carry file:line:col and go through the diagnostics
+// engine.
 #pragma once
 
 #include <memory>

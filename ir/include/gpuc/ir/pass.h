@@ -14,7 +14,7 @@ namespace gpuc::ir {
 enum class PassResult { Unchanged, Changed, Failed };
 
 struct PassInfo {
-  std::string_view name;         // as used by --print-after=NAME
+  std::string_view name;  // as used by --print-after=NAME
   std::string_view description;
   PassResult (*run)(Module&, DiagnosticEngine&);
 };
@@ -24,8 +24,8 @@ const std::vector<PassInfo>& all_passes();
 const PassInfo* find_pass(std::string_view name);
 
 struct PipelineOptions {
-  int opt_level = 2;        // -O0 runs no passes
-  bool inline_calls = true; // backends may turn inlining off
+  int opt_level = 2;         // -O0 runs no passes
+  bool inline_calls = true;  // backends may turn inlining off
   // --print-after=NAME (repeatable) and --print-after-all: IR is printed to `dump` after each.
   std::vector<std::string> print_after;
   bool print_after_all = false;

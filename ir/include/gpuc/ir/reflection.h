@@ -31,9 +31,9 @@ const char* param_kind_name(ParamKind k);
 struct ParamReflection {
   std::string name;
   ParamKind kind = ParamKind::Scalar;
-  std::string type;      // IR type text (pointers: the pointer type, e.g. "ptr<global, f32>")
-  uint32_t offset = 0;   // byte offset in the parameter block
-  uint32_t size = 0;     // byte size in the parameter block
+  std::string type;     // IR type text (pointers: the pointer type, e.g. "ptr<global, f32>")
+  uint32_t offset = 0;  // byte offset in the parameter block
+  uint32_t size = 0;    // byte size in the parameter block
   uint32_t align = 1;
   bool readonly = false;  // pointer never written through
   bool restrict = false;
@@ -42,11 +42,11 @@ struct ParamReflection {
 struct KernelReflection {
   std::string name;
   std::vector<ParamReflection> params;
-  uint32_t param_block_size = 0;               // bytes, rounded up to 8 when non-empty
+  uint32_t param_block_size = 0;                 // bytes, rounded up to 8 when non-empty
   std::array<uint32_t, 3> fixed_block{0, 0, 0};  // {0,0,0}: chosen at launch
-  uint32_t max_block_threads = 0;              // __launch_bounds__; 0 = none
-  uint32_t static_shared_bytes = 0;            // shared variables the kernel (transitively) uses
-  bool uses_subgroups = false;                 // shuffles, ballots, votes, lane ids
+  uint32_t max_block_threads = 0;                // __launch_bounds__; 0 = none
+  uint32_t static_shared_bytes = 0;              // shared variables the kernel (transitively) uses
+  bool uses_subgroups = false;                   // shuffles, ballots, votes, lane ids
   bool uses_fp64 = false;
   bool uses_int64_atomics = false;
   bool uses_float_atomics = false;

@@ -112,7 +112,7 @@ class TypeTable {
   std::string to_string(TypeId t) const;
 
  private:
-  std::vector<TypeInfo> types_;  // index 0 unused
+  std::vector<TypeInfo> types_;                         // index 0 unused
   std::unordered_map<std::string, uint32_t> interned_;  // structural key -> index
   std::unordered_map<std::string, uint32_t> struct_by_name_;
   std::vector<TypeId> structs_;

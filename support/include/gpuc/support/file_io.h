@@ -1,5 +1,5 @@
-// Reading files and writing them atomically (temporary file + rename): a failed or interrupted write
-// never leaves a truncated output behind.
+// Reading files and writing them atomically (temporary file + rename): a failed or interrupted
+// write never leaves a truncated output behind.
 #pragma once
 
 #include <string>

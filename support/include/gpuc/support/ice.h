@@ -21,8 +21,8 @@ class InternalCompilerError : public std::runtime_error {
 
 // GPUC_ASSERT(cond, "message"): if cond is false, throws an InternalCompilerError naming the file,
 // line, condition and message.
-#define GPUC_ASSERT(cond, msg)                                 \
-  do {                                                         \
+#define GPUC_ASSERT(cond, msg)                                         \
+  do {                                                                 \
     if (!(cond)) ::gpuc::report_ice(__FILE__, __LINE__, #cond, (msg)); \
   } while (0)
 #define GPUC_UNREACHABLE(msg) ::gpuc::report_ice(__FILE__, __LINE__, "unreachable", (msg))

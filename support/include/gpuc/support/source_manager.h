@@ -22,7 +22,8 @@ struct SourceLocation {
 // Owns the text of every file a compilation reads. FileIds are 1-based indices; 0 is invalid.
 class SourceManager {
  public:
-  // Adds a buffer; returns its id. `name` is what diagnostics print (the path as the user wrote it).
+  // Adds a buffer; returns its id. `name` is what diagnostics print (the path as the user wrote
+  // it).
   uint32_t add_buffer(std::string name, std::string text);
   const std::string& name(uint32_t file) const;
   std::string_view text(uint32_t file) const;
