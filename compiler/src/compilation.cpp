@@ -2,6 +2,7 @@
 #include <exception>
 
 #include "gpuc/compiler.h"
+#include "gpuc/ir/bounds_check.h"
 #include "gpuc/ir/parser.h"
 #include "gpuc/ir/pass.h"
 #include "gpuc/ir/printer.h"
@@ -99,7 +100,16 @@ CompileOutput Compilation::finish(CompileOutput out) {
       out.dumps += "; *** IR after " + std::string(pass) + " ***\n" + text;
     };
     if (!ir::run_pipeline(*module_, pipeline, diags_)) return out;
+    ir::BoundsCheckInfo bounds;
+    if (options_.bounds_check) {
+      if (!ir::insert_bounds_checks(*module_, diags_, &bounds)) return out;
+      if (!ir::verify(*module_, diags_)) {
+        diags_.error("internal compiler error: the IR is invalid after --bounds-check");
+        return out;
+      }
+    }
     out.reflection = ir::reflect(*module_);
+    if (options_.bounds_check) ir::add_bounds_check_reflection(bounds, out.reflection);
 
     Emit emit = options_.emit;
     if (emit == Emit::Default) emit = options_.target == Target::Cuda ? Emit::Ptx : Emit::Spirv;

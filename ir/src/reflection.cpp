@@ -23,6 +23,39 @@ const char* param_kind_name(ParamKind k) {
   return "?";
 }
 
+const char* param_role_name(ParamRole r) {
+  switch (r) {
+    case ParamRole::User:
+      return "user";
+    case ParamRole::BufferSize:
+      return "buffer_size";
+    case ParamRole::BoundsRecord:
+      return "bounds_record";
+  }
+  return "?";
+}
+
+static bool parse_param_role(const std::string& s, ParamRole* r) {
+  for (ParamRole c : {ParamRole::User, ParamRole::BufferSize, ParamRole::BoundsRecord})
+    if (s == param_role_name(c)) {
+      *r = c;
+      return true;
+    }
+  return false;
+}
+
+uint32_t KernelReflection::user_param_count() const {
+  uint32_t n = 0;
+  while (n < params.size() && params[n].role == ParamRole::User) ++n;
+  return n;
+}
+
+const BoundsSite* KernelReflection::find_bounds_site(uint32_t id) const {
+  for (const BoundsSite& s : bounds_sites)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
 static bool parse_param_kind(const std::string& s, ParamKind* k) {
   for (ParamKind c : {ParamKind::Pointer, ParamKind::Scalar, ParamKind::Vector, ParamKind::Struct,
                       ParamKind::Array})
@@ -145,7 +178,9 @@ ModuleReflection reflect(const Module& module) {
 std::string reflection_to_json(const ModuleReflection& r) {
   nlohmann::ordered_json j;
   j["format"] = "gpuc-reflection";
-  j["version"] = 1;
+  bool checked = false;
+  for (const KernelReflection& k : r.kernels) checked = checked || k.bounds_checked;
+  j["version"] = checked ? 2 : 1;
   nlohmann::ordered_json kernels = nlohmann::ordered_json::array();
   for (const KernelReflection& k : r.kernels) {
     nlohmann::ordered_json jk;
@@ -161,6 +196,13 @@ std::string reflection_to_json(const ModuleReflection& r) {
       jp["align"] = p.align;
       jp["readonly"] = p.readonly;
       jp["restrict"] = p.restrict;
+      if (p.role != ParamRole::User) {
+        jp["role"] = param_role_name(p.role);
+        if (p.role == ParamRole::BufferSize) {
+          jp["sizes"] = p.sizes;
+          jp["elem_size"] = p.elem_size;
+        }
+      }
       params.push_back(std::move(jp));
     }
     jk["params"] = std::move(params);
@@ -172,6 +214,18 @@ std::string reflection_to_json(const ModuleReflection& r) {
     jk["uses_fp64"] = k.uses_fp64;
     jk["uses_int64_atomics"] = k.uses_int64_atomics;
     jk["uses_float_atomics"] = k.uses_float_atomics;
+    if (k.bounds_checked) {
+      jk["bounds_checked"] = true;
+      nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+      for (const BoundsSite& s : k.bounds_sites)
+        sites.push_back({{"id", s.id},
+                         {"op", s.op},
+                         {"type", s.type},
+                         {"bytes", s.bytes},
+                         {"function", s.function},
+                         {"location", s.location}});
+      jk["bounds_sites"] = std::move(sites);
+    }
     kernels.push_back(std::move(jk));
   }
   j["kernels"] = std::move(kernels);
@@ -186,8 +240,9 @@ bool reflection_from_json(const std::string& json, ModuleReflection* out, std::s
       return false;
     }
     int version = j.at("version").get<int>();
-    if (version != 1) {
-      *error = "unsupported reflection version " + std::to_string(version) + " (this gpuc reads 1)";
+    if (version != 1 && version != 2) {
+      *error = "unsupported reflection version " + std::to_string(version) +
+               " (this gpuc reads 1 and 2)";
       return false;
     }
     ModuleReflection r;
@@ -208,6 +263,15 @@ bool reflection_from_json(const std::string& json, ModuleReflection* out, std::s
         p.align = jp.at("align").get<uint32_t>();
         p.readonly = jp.at("readonly").get<bool>();
         p.restrict = jp.at("restrict").get<bool>();
+        if (jp.contains("role") && !parse_param_role(jp.at("role").get<std::string>(), &p.role)) {
+          *error = "kernel '" + k.name + "': unknown parameter role '" +
+                   jp.at("role").get<std::string>() + "'";
+          return false;
+        }
+        if (p.role == ParamRole::BufferSize) {
+          p.sizes = jp.at("sizes").get<uint32_t>();
+          p.elem_size = jp.at("elem_size").get<uint32_t>();
+        }
         if (p.align == 0 || (p.align & (p.align - 1)) || p.offset % p.align) {
           *error = "kernel '" + k.name + "': parameter '" + p.name + "' has a bad alignment";
           return false;
@@ -228,6 +292,34 @@ bool reflection_from_json(const std::string& json, ModuleReflection* out, std::s
       k.uses_fp64 = jk.at("uses_fp64").get<bool>();
       k.uses_int64_atomics = jk.at("uses_int64_atomics").get<bool>();
       k.uses_float_atomics = jk.at("uses_float_atomics").get<bool>();
+      k.bounds_checked = jk.value("bounds_checked", false);
+      if (k.bounds_checked)
+        for (const auto& js : jk.at("bounds_sites")) {
+          BoundsSite s;
+          s.id = js.at("id").get<uint32_t>();
+          s.op = js.at("op").get<std::string>();
+          s.type = js.at("type").get<std::string>();
+          s.bytes = js.at("bytes").get<uint32_t>();
+          s.function = js.at("function").get<std::string>();
+          s.location = js.at("location").get<std::string>();
+          k.bounds_sites.push_back(std::move(s));
+        }
+      // Hidden parameters come after the user's, and a size names a user pointer parameter.
+      uint32_t users = k.user_param_count();
+      bool hidden = users != k.params.size();
+      if (hidden != k.bounds_checked) {
+        *error = "kernel '" + k.name + "': hidden parameters and \"bounds_checked\" disagree";
+        return false;
+      }
+      for (uint32_t i = users; i < k.params.size(); ++i) {
+        const ParamReflection& p = k.params[i];
+        if (p.role == ParamRole::User ||
+            (p.role == ParamRole::BufferSize &&
+             (p.sizes >= users || k.params[p.sizes].kind != ParamKind::Pointer))) {
+          *error = "kernel '" + k.name + "': hidden parameter '" + p.name + "' is malformed";
+          return false;
+        }
+      }
       r.kernels.push_back(std::move(k));
     }
     *out = std::move(r);

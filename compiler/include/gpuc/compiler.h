@@ -51,6 +51,9 @@ struct CompileOptions {
   int prec_sqrt = -1;        // -prec-sqrt=true|false: IEEE f32 square root
   int fma = -1;              // -fma=true|false: contract a*b+c into fma
   bool fast_math = false;    // --fast-math: ftz=true prec-div=false prec-sqrt=false fma=true
+  // --bounds-check: every global memory access is checked against the size of its buffer (the
+  // runtime passes the sizes and reports violations after the launch). docs/safety.md.
+  bool bounds_check = false;
 };
 
 struct CompileOutput {

@@ -94,6 +94,9 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
                  "Vulkan version to target: 1.2 (SPIR-V 1.5, default) or 1.3 (SPIR-V 1.6)")
       ->check(CLI::IsMember({"1.2", "1.3"}));
   app.add_flag("--validate", o.compile.validate, "Validate the output with the target's validator");
+  app.add_flag("--bounds-check", o.compile.bounds_check,
+               "Check every global memory access against its buffer's size; the runtime reports "
+               "out-of-bounds accesses after the launch (docs/safety.md)");
   std::string pass_names;
   for (const ir::PassInfo& p : ir::all_passes())
     pass_names += (pass_names.empty() ? "" : ", ") + std::string(p.name);

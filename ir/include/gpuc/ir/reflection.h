@@ -28,6 +28,28 @@ enum class ParamKind : uint8_t {
 };
 const char* param_kind_name(ParamKind k);
 
+// Who supplies a parameter. --bounds-check appends hidden parameters after the user's: the byte
+// size of each global pointer parameter and the out-of-bounds record; the runtime fills them, and
+// launch arguments cover the User parameters only (they always come first).
+enum class ParamRole : uint8_t {
+  User,
+  BufferSize,    // u64: bytes from the pointer parameter `sizes` to the end of its buffer
+  BoundsRecord,  // ptr<global, u32>: the record of kBoundsRecordWords words, zeroed per launch
+};
+const char* param_role_name(ParamRole r);
+
+// The out-of-bounds record of a bounds-checked launch (u32 words). The first violating access
+// wins the compare-and-swap of word kBoundsFlag (0 -> 1) and writes its site, parameter and byte
+// offset; every violation adds 1 to word kBoundsCount.
+inline constexpr uint32_t kBoundsFlag = 0;
+inline constexpr uint32_t kBoundsCount = 1;
+inline constexpr uint32_t kBoundsSite = 2;
+inline constexpr uint32_t kBoundsParam = 3;     // index of the pointer parameter; or kBoundsUnknown
+inline constexpr uint32_t kBoundsOffsetLo = 4;  // the byte offset from the parameter's address
+inline constexpr uint32_t kBoundsOffsetHi = 5;  // (u64, two's complement when before it)
+inline constexpr uint32_t kBoundsRecordWords = 8;
+inline constexpr uint32_t kBoundsUnknown = 0xFFFFFFFFu;  // a pointer into no parameter's buffer
+
 struct ParamReflection {
   std::string name;
   ParamKind kind = ParamKind::Scalar;
@@ -37,6 +59,19 @@ struct ParamReflection {
   uint32_t align = 1;
   bool readonly = false;  // pointer never written through
   bool restrict = false;
+  ParamRole role = ParamRole::User;
+  uint32_t sizes = 0;      // BufferSize: index of the pointer parameter it gives the size of
+  uint32_t elem_size = 0;  // BufferSize: byte size of that pointer's pointee (element indices)
+};
+
+// One checked access of a bounds-checked kernel (the record names it by id).
+struct BoundsSite {
+  uint32_t id = 0;
+  std::string op;        // "load", "store" or the atomic op ("atomic.add" ...)
+  std::string type;      // IR type of the value accessed
+  uint32_t bytes = 0;    // bytes accessed
+  std::string function;  // the kernel or device function holding the access
+  std::string location;  // "file:line:col" of the source, when known
 };
 
 struct KernelReflection {
@@ -50,6 +85,13 @@ struct KernelReflection {
   bool uses_fp64 = false;
   bool uses_int64_atomics = false;
   bool uses_float_atomics = false;
+  // --bounds-check: hidden parameters follow the user's (ParamRole), and the record names one of
+  // these sites (the kernel's own and those of the device functions it calls).
+  bool bounds_checked = false;
+  std::vector<BoundsSite> bounds_sites;
+  // Parameters the launch arguments cover (all but the hidden ones, which come last).
+  uint32_t user_param_count() const;
+  const BoundsSite* find_bounds_site(uint32_t id) const;
   // Vulkan: parameters through a buffer address (param_block_size > kMaxPushConstantParamBytes).
   bool params_indirect() const { return param_block_size > kMaxPushConstantParamBytes; }
 };
@@ -63,6 +105,8 @@ struct ModuleReflection {
 ModuleReflection reflect(const Module& module);
 
 // JSON form (the `.json` sidecar of .ptx/.spv artifacts and the bundle's reflection section).
+// Version 1; version 2 when a kernel is bounds-checked, so a reader that does not know hidden
+// parameters refuses it instead of launching it as an unchecked kernel.
 std::string reflection_to_json(const ModuleReflection& r);
 // Parses the JSON form; returns false and sets *error on malformed input.
 bool reflection_from_json(const std::string& json, ModuleReflection* out, std::string* error);
