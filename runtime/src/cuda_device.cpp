@@ -267,7 +267,11 @@ class CudaStream : public StreamImpl {
     }
     for (size_t i = 0; i < k.params.size(); ++i)
       params[i] = const_cast<char*>(req.params.data()) + k.params[i].offset;
-    CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+    // The launch path sets the context only when another one is current: cuCtxGetCurrent reads
+    // the thread's context stack, cheaper than making the context current again every launch.
+    CUcontext current = nullptr;
+    if (api.cuCtxGetCurrent(&current) != CUDA_SUCCESS || current != ctx)
+      CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
     CU_TRY(api.cuLaunchKernel(m.functions[req.kernel], req.grid.x, req.grid.y, req.grid.z,
                               req.block.x, req.block.y, req.block.z, 0, stream,
                               k.params.empty() ? nullptr : params, nullptr),

@@ -484,7 +484,7 @@ Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3
                       (k.params.size() == 1 ? "" : "s") + " (" + names + "), got " +
                       std::to_string(args.size()));
   }
-  req.params.assign(k.param_block_size, 0);
+  req.params.assign_zeros(k.param_block_size);
   for (size_t i = 0; i < args.size(); ++i) {
     const ir::ParamReflection& p = k.params[i];
     const Arg& a = args[i];

@@ -624,21 +624,28 @@ class VulkanStream : public StreamImpl {
     // constant holds the 8-byte device address of a buffer with the same layout.
     Status s = begin_command();
     if (!s) return s;
-    std::vector<char> push = req.params;
+    // The push-constant bytes, on the stack (no allocation per launch): the layout's range is a
+    // multiple of 4 bytes, at most kMaxPushConstantParamBytes rounded up.
+    char push[ir::kMaxPushConstantParamBytes + 8] = {};
+    const size_t push_bytes = m.push_bytes[req.kernel];
+    if (push_bytes > sizeof(push))  // load_module makes it at most 128 (the ABI's threshold)
+      return make_error("internal error: push-constant range of " + std::to_string(push_bytes) +
+                        " bytes exceeds the ABI's " +
+                        std::to_string(ir::kMaxPushConstantParamBytes));
     if (req.params.size() > ir::kMaxPushConstantParamBytes) {
       Result<HostSlice> pb = host_slice(req.params.size());
       if (!pb) return pb.error();
       std::memcpy(pb->buffer->mapped + pb->offset, req.params.data(), req.params.size());
       uint64_t address = pb->buffer->address + pb->offset;
-      push.assign(8, 0);
-      std::memcpy(push.data(), &address, 8);
+      std::memcpy(push, &address, 8);
+    } else {
+      std::memcpy(push, req.params.data(), std::min(req.params.size(), push_bytes));
     }
-    push.resize(m.push_bytes[req.kernel], 0);  // the layout's range: a multiple of 4 bytes
     const VkFns& vk = *dev->vk;
     vk.vkCmdBindPipeline(current->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, *pipeline);
-    if (!push.empty())
+    if (push_bytes != 0)
       vk.vkCmdPushConstants(current->cmd, m.layouts[req.kernel], VK_SHADER_STAGE_COMPUTE_BIT, 0,
-                            static_cast<uint32_t>(push.size()), push.data());
+                            static_cast<uint32_t>(push_bytes), push);
     vk.vkCmdDispatch(current->cmd, req.grid.x, req.grid.y, req.grid.z);
     return end_command(std::move(keep));
   }

@@ -163,7 +163,15 @@ CUresult cuDevicePrimaryCtxRetain(void** ctx, int) {
 CUresult cuDevicePrimaryCtxRelease_v2(int) {
   return kSuccess;
 }
-CUresult cuCtxSetCurrent(void*) {
+// The calling thread's current context, as the real driver keeps it per thread.
+static thread_local void* current_context = nullptr;
+CUresult cuCtxSetCurrent(void* ctx) {
+  current_context = ctx;
+  return kSuccess;
+}
+CUresult cuCtxGetCurrent(void** ctx) {
+  if (!ctx) return kInvalidValue;
+  *ctx = current_context;
   return kSuccess;
 }
 CUresult cuCtxSynchronize() {
