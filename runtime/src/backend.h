@@ -72,6 +72,15 @@ struct LaunchRequest {
   ParamBlock params;  // param_block_size bytes, the layout of the reflection
 };
 
+// A launch of a kernel compiled with --bounds-check whose record is not read yet (runtime.cpp).
+struct BoundsLaunch {
+  std::shared_ptr<BufferImpl> record;           // kBoundsRecordWords u32, zeroed before the launch
+  uint32_t words[ir::kBoundsRecordWords] = {};  // downloaded after it
+  std::shared_ptr<ModuleImpl> module;           // keeps the reflection alive
+  uint32_t kernel = 0;
+  std::vector<uint64_t> extents;  // per user parameter: bytes addressable from the pointer
+};
+
 class StreamImpl {
  public:
   virtual ~StreamImpl() = default;
@@ -93,6 +102,11 @@ class StreamImpl {
   virtual Status flush() = 0;
   virtual Status synchronize() = 0;
   DeviceImpl* device = nullptr;
+  // --bounds-check: launches whose record is read at the next wait, and records to reuse. Guarded
+  // by bounds_mutex (Device::synchronize reads every stream's from any thread).
+  std::vector<std::unique_ptr<BoundsLaunch>> bounds_pending;
+  std::vector<std::shared_ptr<BufferImpl>> bounds_free;
+  std::mutex bounds_mutex;
 };
 
 class DeviceImpl {
@@ -132,6 +146,11 @@ void enumerate_cuda(DeviceList& list);
 void enumerate_vulkan(DeviceList& list);
 Result<std::shared_ptr<DeviceImpl>> open_cuda(uint32_t index, const DeviceOptions& options);
 Result<std::shared_ptr<DeviceImpl>> open_vulkan(uint32_t index, const DeviceOptions& options);
+
+// --bounds-check: after `stream` was waited for, reads the records of its bounds-checked launches
+// and returns an error describing the first out-of-bounds access (none: ok). Not `completed` (the
+// wait failed): drops them unread.
+Status take_bounds_errors(StreamImpl& stream, bool completed);
 
 // Formats a byte count for messages ("1.5 GiB (1610612736 bytes)").
 std::string format_bytes(uint64_t bytes);

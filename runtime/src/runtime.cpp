@@ -48,7 +48,14 @@ Status DeviceImpl::synchronize_all() {
   auto note = [&](Status s) {
     if (!s && first) first = std::move(s);
   };
-  if (default_stream) note(default_stream->synchronize());
+  // After each wait, the records of that stream's bounds-checked launches are complete.
+  auto wait = [&](StreamImpl& stream) {
+    Status s = stream.synchronize();
+    Status b = take_bounds_errors(stream, s.ok());
+    note(std::move(s));
+    note(std::move(b));
+  };
+  if (default_stream) wait(*default_stream);
   std::vector<std::shared_ptr<StreamImpl>> live;
   {
     std::lock_guard<std::mutex> lock(streams_mutex);
@@ -56,7 +63,7 @@ Status DeviceImpl::synchronize_all() {
       if (auto s = w.lock()) live.push_back(std::move(s));
     std::erase_if(streams, [](const std::weak_ptr<StreamImpl>& w) { return w.expired(); });
   }
-  for (auto& s : live) note(s->synchronize());
+  for (auto& s : live) wait(*s);
   return first;
 }
 
@@ -74,6 +81,85 @@ Status DeviceImpl::read_now(BufferImpl& src, size_t offset, void* dst, size_t by
   s = default_stream->download(src, offset, dst, bytes, {});
   if (!s) return s;
   return default_stream->synchronize();
+}
+
+namespace {
+
+std::string signed_bytes(int64_t v) {
+  return std::to_string(v);
+}
+
+// "out-of-bounds store in kernel 'saxpy' (saxpy.gk:4:22): parameter 'y' (#3), element 1024 (byte
+// offset 4096) of a 4096-byte buffer (2 more out-of-bounds accesses in this launch)".
+std::string describe_violation(const BoundsLaunch& b) {
+  const ir::KernelReflection& k = b.module->reflection.kernels[b.kernel];
+  uint32_t site_id = b.words[ir::kBoundsSite];
+  uint32_t param = b.words[ir::kBoundsParam];
+  int64_t offset = static_cast<int64_t>(uint64_t{b.words[ir::kBoundsOffsetLo]} |
+                                        (uint64_t{b.words[ir::kBoundsOffsetHi]} << 32));
+  const ir::BoundsSite* site = k.find_bounds_site(site_id);
+  std::string m =
+      "out-of-bounds " + (site ? site->op : std::string("access")) + " in kernel '" + k.name + "'";
+  if (site && site->function != k.name) m += " (in device function '" + site->function + "')";
+  if (site && !site->location.empty()) m += " at " + site->location;
+  if (site) m += " of " + site->type + " (" + std::to_string(site->bytes) + " bytes)";
+  m += ": ";
+  uint32_t users = k.user_param_count();
+  if (param < users) {
+    uint32_t elem = 0;
+    for (const ir::ParamReflection& p : k.params)
+      if (p.role == ir::ParamRole::BufferSize && p.sizes == param) elem = p.elem_size;
+    m += "parameter '" + k.params[param].name + "' (#" + std::to_string(param) + "), ";
+    if (elem != 0) {
+      int64_t e = offset >= 0 ? offset / elem : -((-offset + elem - 1) / elem);
+      if (offset % elem == 0)
+        m += "element " + signed_bytes(e) + " (byte offset " + signed_bytes(offset) + ")";
+      else
+        m += "byte offset " + signed_bytes(offset) + " (in element " + signed_bytes(e) + ")";
+    } else {
+      m += "byte offset " + signed_bytes(offset);
+    }
+    uint64_t extent = param < b.extents.size() ? b.extents[param] : 0;
+    m += " of a " + std::to_string(extent) + "-byte buffer";
+  } else {
+    m += "through a pointer into no parameter's buffer (byte offset " + signed_bytes(offset) +
+         " from where it points)";
+  }
+  uint32_t more = b.words[ir::kBoundsCount] > 0 ? b.words[ir::kBoundsCount] - 1 : 0;
+  if (more > 0)
+    m += " (" + std::to_string(more) + " more out-of-bounds access" + (more == 1 ? "" : "es") +
+         " in this launch)";
+  return m;
+}
+
+}  // namespace
+
+Status take_bounds_errors(StreamImpl& stream, bool completed) {
+  std::vector<std::unique_ptr<BoundsLaunch>> done;
+  {
+    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+    if (stream.bounds_pending.empty()) return {};
+    done.swap(stream.bounds_pending);
+  }
+  std::string first;
+  size_t others = 0;
+  for (const auto& b : done)
+    if (completed && b->words[ir::kBoundsFlag] != 0) {
+      if (first.empty())
+        first = describe_violation(*b);
+      else
+        ++others;
+    }
+  {
+    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+    for (auto& b : done)
+      if (stream.bounds_free.size() < 64) stream.bounds_free.push_back(std::move(b->record));
+  }
+  if (first.empty()) return {};
+  if (others > 0)
+    first += "; " + std::to_string(others) + " later launch" + (others == 1 ? "" : "es") +
+             " also went out of bounds";
+  return make_error(first);
 }
 
 }  // namespace detail
@@ -381,6 +467,13 @@ Arg Arg::address(uint64_t device_address) {
   return a;
 }
 
+Arg Arg::address(uint64_t device_address, uint64_t size_bytes) {
+  Arg a = address(device_address);
+  a.has_extent_ = true;
+  a.extent_ = size_bytes;
+  return a;
+}
+
 Arg Arg::bytes(const void* data, size_t size) {
   Arg a;
   a.kind_ = Kind::Value;
@@ -477,11 +570,14 @@ Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3
     return make_error(who() + "uses " + std::to_string(k.static_shared_bytes) +
                       " bytes of shared memory, more than the device's " +
                       std::to_string(dev.max_shared_bytes));
-  if (args.size() != k.params.size()) {
+  // Hidden parameters (--bounds-check) follow the user's and are filled by the runtime.
+  const size_t users = k.bounds_checked ? k.user_param_count() : k.params.size();
+  if (args.size() != users) {
     std::string names;
-    for (const auto& p : k.params) names += std::string(names.empty() ? "" : ", ") + p.name;
-    return make_error(who() + "expects " + std::to_string(k.params.size()) + " argument" +
-                      (k.params.size() == 1 ? "" : "s") + " (" + names + "), got " +
+    for (size_t i = 0; i < users; ++i)
+      names += std::string(names.empty() ? "" : ", ") + k.params[i].name;
+    return make_error(who() + "expects " + std::to_string(users) + " argument" +
+                      (users == 1 ? "" : "s") + " (" + names + "), got " +
                       std::to_string(args.size()));
   }
   req.params.assign_zeros(k.param_block_size);
@@ -506,6 +602,70 @@ Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3
 
 }  // namespace
 
+namespace {
+
+// --bounds-check: writes the sizes and the record's address into the hidden parameters, then
+// queues: zero the record, the launch, download the record (read at the next wait).
+Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream,
+                             const std::shared_ptr<detail::ModuleImpl>& module, uint32_t kernel,
+                             std::unique_ptr<detail::BoundsLaunch> b, detail::LaunchRequest& req,
+                             detail::KeepAlive keep) {
+  const ir::KernelReflection& k = module->reflection.kernels[kernel];
+  for (const ir::ParamReflection& p : k.params) {
+    if (uint64_t{p.offset} + p.size > req.params.size())
+      return make_error("kernel '" + k.name + "': hidden parameter '" + p.name +
+                        "' lies outside the parameter block (corrupt reflection)");
+    if (p.role == ir::ParamRole::BufferSize) {
+      uint64_t extent = p.sizes < b->extents.size() ? b->extents[p.sizes] : 0;
+      if (p.size != 8)
+        return make_error("kernel '" + k.name + "': hidden parameter '" + p.name +
+                          "' is not a u64 (corrupt reflection)");
+      std::memcpy(req.params.data() + p.offset, &extent, 8);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+    if (!stream.bounds_free.empty()) {
+      b->record = std::move(stream.bounds_free.back());
+      stream.bounds_free.pop_back();
+    }
+  }
+  if (!b->record) {
+    Result<std::shared_ptr<detail::BufferImpl>> r = dev.alloc(ir::kBoundsRecordWords * 4);
+    if (!r) return r.error();
+    b->record = std::move(*r);
+  }
+  bool has_record = false;
+  for (const ir::ParamReflection& p : k.params)
+    if (p.role == ir::ParamRole::BoundsRecord && p.size == 8) {
+      std::memcpy(req.params.data() + p.offset, &b->record->address, 8);
+      has_record = true;
+    }
+  if (!has_record)
+    return make_error("kernel '" + k.name +
+                      "' is bounds-checked but has no record parameter (corrupt reflection)");
+  b->module = module;
+  b->kernel = kernel;
+  auto give_back = [&] {
+    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+    stream.bounds_free.push_back(std::move(b->record));
+  };
+  const uint32_t zero = 0;
+  Status s = stream.fill(*b->record, 0, ir::kBoundsRecordWords * 4, &zero, 4, {b->record});
+  if (s) s = stream.launch(req, std::move(keep));
+  if (!s) {
+    give_back();
+    return s;
+  }
+  s = stream.download(*b->record, 0, b->words, sizeof b->words, {b->record});
+  if (!s) return s;  // the record stays with the launch it may still be in use by
+  std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+  stream.bounds_pending.push_back(std::move(b));
+  return {};
+}
+
+}  // namespace
+
 Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<const Arg> args) {
   if (!impl_) return make_error("launch on an empty Stream");
   if (!kernel.impl_) return make_error("launch of an empty Kernel");
@@ -525,13 +685,26 @@ Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<con
   }
   Status s = prepare_launch(device_->info, k, grid, block, args, req, keep);
   if (!s) return s;
+  std::unique_ptr<detail::BoundsLaunch> bounds;
+  if (k.bounds_checked) {
+    bounds = std::make_unique<detail::BoundsLaunch>();
+    bounds->extents.assign(args.size(), 0);
+  }
   for (size_t i = 0; i < args.size(); ++i) {
     const Arg& a = args[i];
-    if (!a.from_buffer_) continue;
     auto arg = [&] {
       return "kernel '" + k.name + "': argument " + std::to_string(i) + " ('" + k.params[i].name +
              "') ";
     };
+    if (bounds && a.kind() == Arg::Kind::Pointer && !a.from_buffer_) {
+      if (!a.has_extent_)
+        return make_error(arg() +
+                          "is a raw device address without a size, but the kernel was compiled "
+                          "with --bounds-check: pass a Buffer, or Arg::address(address, "
+                          "size_bytes)");
+      bounds->extents[i] = a.extent_;
+    }
+    if (!a.from_buffer_) continue;
     if (!a.buffer_) return make_error(arg() + "is an empty Buffer");
     if (a.offset_ > a.buffer_->size)
       return make_error(arg() + "points " + std::to_string(a.offset_) + " bytes into a " +
@@ -540,8 +713,11 @@ Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<con
       return make_error("kernel '" + k.name + "': argument " + std::to_string(i) + " ('" +
                         k.params[i].name + "') is a buffer of another device");
     if (keep_refs) keep.push_back(a.buffer_);
+    if (bounds) bounds->extents[i] = a.buffer_->size - a.offset_;
   }
-  return impl_->launch(req, std::move(keep));
+  if (!bounds) return impl_->launch(req, std::move(keep));
+  return launch_bounds_checked(*device_, *impl_, kernel.impl_, kernel.index_, std::move(bounds),
+                               req, std::move(keep));
 }
 
 Status launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::initializer_list<Arg> args) {
@@ -620,7 +796,9 @@ Status Stream::flush() {
 
 Status Stream::synchronize() {
   if (!impl_) return make_error("synchronize on an empty Stream");
-  return impl_->synchronize();
+  Status s = impl_->synchronize();
+  Status b = detail::take_bounds_errors(*impl_, s.ok());
+  return s ? b : s;
 }
 
 Result<float> elapsed_ms(const Event& start, const Event& end) {

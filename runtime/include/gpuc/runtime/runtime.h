@@ -185,8 +185,10 @@ class Arg {
       : kind_(Kind::Value), bytes_(sizeof(T), '\0') {  // NOLINT
     std::memcpy(bytes_.data(), &value, sizeof(T));
   }
-  // A raw device address passed as a pointer argument.
+  // A raw device address passed as a pointer argument. A kernel compiled with --bounds-check needs
+  // the number of bytes addressable from it (`size_bytes`); without it, its launch is an error.
   static Arg address(uint64_t device_address);
+  static Arg address(uint64_t device_address, uint64_t size_bytes);
   // `size` bytes passed by value (a struct assembled by hand).
   static Arg bytes(const void* data, size_t size);
 
@@ -202,6 +204,8 @@ class Arg {
   std::shared_ptr<detail::BufferImpl> buffer_;  // keeps the buffer alive while queued
   uint64_t offset_ = 0;                         // byte offset into buffer_
   bool from_buffer_ = false;                    // made from a Buffer (possibly an empty one)
+  bool has_extent_ = false;                     // Arg::address with a size
+  uint64_t extent_ = 0;                         // its size in bytes
 };
 
 class Kernel;
@@ -269,7 +273,10 @@ class Stream {
   Status copy(const Buffer& src, Buffer& dst, size_t bytes, size_t src_offset = 0,
               size_t dst_offset = 0);
   // Launches `kernel` on a grid of `grid` blocks of `block` threads. The arguments are checked
-  // against the kernel's reflection; a mismatch is an error naming the parameter.
+  // against the kernel's reflection; a mismatch is an error naming the parameter. A kernel
+  // compiled with --bounds-check gets its buffers' sizes and a zeroed out-of-bounds record; the
+  // first call that waits for the launch (synchronize, Device::synchronize, a synchronous Buffer
+  // operation) returns an error describing its first out-of-bounds access, once.
   Status launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<const Arg> args);
   Status launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::initializer_list<Arg> args) {
     return launch(kernel, grid, block, std::span<const Arg>(args.begin(), args.size()));
