@@ -210,6 +210,30 @@ void check_param_abi(const std::string& label, const std::string& ptx, const Mod
   }
 }
 
+// Shared memory is addressed with 32 bits (data layout p3:32:32:32, as nvcc): no load, store or
+// atomic on the .shared state space takes a 64-bit (%rd) address register. Returns the number of
+// shared accesses seen.
+size_t check_shared_addresses(const std::string& label, const std::string& ptx) {
+  std::istringstream in(ptx);
+  std::string line;
+  size_t accesses = 0;
+  while (std::getline(in, line)) {
+    size_t at = line.find_first_not_of(" \t");
+    if (at == std::string::npos) continue;
+    if (line[at] == '@') at = line.find_first_not_of(" \t", line.find_first_of(" \t", at));
+    if (at == std::string::npos) continue;
+    std::string insn = line.substr(at);
+    bool shared = false;
+    for (const char* op : {"ld.shared", "st.shared", "atom.shared", "red.shared"})
+      shared = shared || insn.rfind(op, 0) == 0;
+    if (!shared) continue;
+    ++accesses;
+    EXPECT_EQ(insn.find("[%rd"), std::string::npos)
+        << label << ": shared memory addressed with a 64-bit register: " << insn;
+  }
+  return accesses;
+}
+
 // Compiles each module for every target and assembles the PTX with ptxas (in parallel).
 void compile_and_assemble(const std::vector<std::pair<std::string, const Module*>>& modules,
                           const std::string& scratch) {
@@ -234,6 +258,7 @@ void compile_and_assemble(const std::vector<std::pair<std::string, const Module*
                          (t.dialect == Dialect::Modern ? ".modern" : "") + ".ptx";
       ASSERT_TRUE(write_file_atomic(file, ptx.value()).ok());
       for (const char* sm : t.sms) jobs.push_back({label, file, sm});
+      check_shared_addresses(label, ptx.value());
       if (t.dialect == Dialect::Typed && std::string(t.arch) == "compute_75")
         check_param_abi(label, ptx.value(), *m);
     }
@@ -338,6 +363,82 @@ TEST(NvvmPtx, AtomicsMapToPtxAtomics) {
         "atom.global.cas.b64", "atom.shared.add.u32", "atom.global.exch.b32", "atom.global.min.s32",
         "atom.global.min.u32", "membar.gl", ".maxntid 128, 1, 1"})
     EXPECT_NE(p.find(a), std::string::npos) << a << "\n" << p;
+}
+
+// A kernel whose shared accesses come through every path of the writer (pointer locals, structs
+// and arrays holding shared pointers, device functions, vec3/vec4 elements, atomics, indices of
+// every width) addresses them all with 32-bit registers; shared pointers kept in memory take the
+// 8 bytes of the C layout.
+TEST(NvvmPtx, SharedMemoryUses32BitAddresses) {
+  REQUIRE_LIBNVVM();
+  CompileOptions co;
+  co.target = gpuc::Target::Cuda;
+  co.emit = Emit::Ir;
+  Compilation c(co);
+  CompileOutput out =
+      c.compile_file(std::string(GPUC_SOURCE_DIR) + "/tests/nvvm/inputs/shared_pointers.gir");
+  ASSERT_TRUE(out.ok && c.module()) << c.diagnostics().format_all();
+  DiagnosticEngine d;
+  Result<std::string> ir = emit_nvvm_ir(*c.module(), NvvmOptions{}, d);
+  ASSERT_TRUE(ir.ok()) << diags_text(d);
+  const std::string& t = ir.value();
+  EXPECT_NE(t.find("-p3:32:32:32-"), std::string::npos) << t;
+  // In memory a shared pointer is an i64 (C layout); as a value a 32-bit addrspace(3) pointer.
+  EXPECT_NE(t.find("%struct.Ref = type { i64, i32 }"), std::string::npos) << t;
+  EXPECT_NE(t.find("alloca [2 x i64], align 8"), std::string::npos) << t;
+  EXPECT_NE(t.find("ptrtoint float addrspace(3)* "), std::string::npos) << t;
+  EXPECT_NE(t.find("inttoptr i64 "), std::string::npos) << t;
+  EXPECT_NE(t.find("define internal float addrspace(3)* @pick(i1 %p0, float addrspace(3)* %p1"),
+            std::string::npos)
+      << t;
+  // Every getelementptr into shared memory has i32 indices; an i64 index is truncated.
+  EXPECT_EQ(t.find("addrspace(3)* @tile, i64"), std::string::npos) << t;
+  EXPECT_NE(t.find("addrspace(3)* @tile, i32 0, i32 %t"), std::string::npos) << t;
+  EXPECT_NE(t.find("trunc i64 "), std::string::npos) << t;
+  for (const char* arch : {"compute_75", "compute_90"}) {
+    NvvmOptions o;
+    o.arch = arch;
+    Result<std::string> ptx = compile_to_ptx(*c.module(), o, d);
+    ASSERT_TRUE(ptx.ok()) << diags_text(d);
+    EXPECT_GE(check_shared_addresses(arch, ptx.value()), 15u) << ptx.value();
+    for (const char* a : {"atom.shared.add.u32", "atom.shared.cas.b32", "atom.shared.inc.u32",
+                          "atom.shared.add.f32", "atom.shared.exch.b32", "ld.shared.v4.f32"})
+      EXPECT_NE(ptx.value().find(a), std::string::npos) << a << "\n" << ptx.value();
+  }
+}
+
+// The special registers carry their PTX ISA bounds (!range), %tid those of the kernel's block:
+// libNVVM folds comparisons that the bounds decide. %ntid has none (see the writer).
+TEST(NvvmPtx, SpecialRegisterRanges) {
+  REQUIRE_LIBNVVM();
+  auto build_probe = [](Module& m, uint32_t max_threads, uint32_t limit) {
+    Builder b(m);
+    TypeTable& t = m.types;
+    Function& k = b.create_kernel("probe");
+    k.max_block_threads = max_threads;
+    ValueId out = b.add_param("out", gptr(t, t.u32()));
+    ValueId tid = b.create_gpu_id(Op::ThreadIdX);
+    ValueId below = b.create_compare(Op::Lt, tid, b.create_const_int(t.u32(), limit));
+    ValueId v =
+        b.create_select(below, b.create_const_int(t.u32(), 7), b.create_const_int(t.u32(), 9));
+    b.create_store(b.create_index(out, b.create_const_int(t.u32(), 0)), v);
+  };
+  struct Case {
+    uint32_t max_threads, limit;
+    bool folds;
+  };
+  for (Case cs :
+       {Case{0, 1024, true}, Case{0, 512, false}, Case{128, 128, true}, Case{128, 64, false}}) {
+    Module m;
+    build_probe(m, cs.max_threads, cs.limit);
+    DiagnosticEngine d;
+    Result<std::string> ptx = compile_to_ptx(m, NvvmOptions{}, d);
+    ASSERT_TRUE(ptx.ok()) << diags_text(d);
+    std::string label =
+        "launch bounds " + std::to_string(cs.max_threads) + ", tid.x < " + std::to_string(cs.limit);
+    // Folded: the store writes the constant 7 and %tid.x is never read.
+    EXPECT_EQ(ptx.value().find("%tid.x") == std::string::npos, cs.folds) << label << ptx.value();
+  }
 }
 
 TEST(NvvmPtx, FastMathChangesCodegen) {

@@ -1,7 +1,7 @@
 ; Golden NVVM IR of the 'aggregates' test kernel (tests/nvvm/test_kernels.h).
 ; Regenerate: GPUC_UPDATE_GOLDEN=1 build/tests/nvvm/nvvm_backend_test
 ; CHECK: ; NVVM IR written by gpuc (LLVM 7 typed-pointer dialect)
-; CHECK-NEXT: target datalayout = "e-p:64:64:64-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
+; CHECK-NEXT: target datalayout = "e-p:64:64:64-p3:32:32:32-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
 ; CHECK-NEXT: target triple = "nvptx64-nvidia-cuda"
 ; CHECK-EMPTY:
 ; CHECK-NEXT: %struct.Particle = type { [3 x float], i8, double }
@@ -34,7 +34,7 @@
 ; CHECK-NEXT:   %t3 = insertelement <3 x float> %t1, float %t2, i32 1
 ; CHECK-NEXT:   %t4 = extractvalue [3 x float] %p2, 2
 ; CHECK-NEXT:   %t5 = insertelement <3 x float> %t3, float %t4, i32 2
-; CHECK-NEXT:   %t6 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
+; CHECK-NEXT:   %t6 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !0
 ; CHECK-NEXT:   %t7 = zext i32 %t6 to i64
 ; CHECK-NEXT:   %t8 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %p0, i64 %t7
 ; CHECK-NEXT:   %t9 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 0
@@ -101,8 +101,9 @@
 ; CHECK-NEXT: }
 ; CHECK-EMPTY:
 ; CHECK-EMPTY:
-; CHECK-NEXT: !nvvm.annotations = !{!0}
-; CHECK-NEXT: !nvvmir.version = !{!1}
+; CHECK-NEXT: !nvvm.annotations = !{!1}
+; CHECK-NEXT: !nvvmir.version = !{!2}
 ; CHECK-EMPTY:
-; CHECK-NEXT: !0 = !{void (%struct.Particle addrspace(1)*, <4 x float> addrspace(1)*, [3 x float], %struct.Wide addrspace(1)*)* @aggregates, !"kernel", i32 1}
-; CHECK-NEXT: !1 = !{i32 2, i32 0}
+; CHECK-NEXT: !0 = !{i32 0, i32 1024}
+; CHECK-NEXT: !1 = !{void (%struct.Particle addrspace(1)*, <4 x float> addrspace(1)*, [3 x float], %struct.Wide addrspace(1)*)* @aggregates, !"kernel", i32 1}
+; CHECK-NEXT: !2 = !{i32 2, i32 0}

@@ -1,7 +1,7 @@
 ; Golden NVVM IR of the 'math' test kernel (tests/nvvm/test_kernels.h).
 ; Regenerate: GPUC_UPDATE_GOLDEN=1 build/tests/nvvm/nvvm_backend_test
 ; CHECK: ; NVVM IR written by gpuc (LLVM 7 typed-pointer dialect)
-; CHECK-NEXT: target datalayout = "e-p:64:64:64-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
+; CHECK-NEXT: target datalayout = "e-p:64:64:64-p3:32:32:32-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
 ; CHECK-NEXT: target triple = "nvptx64-nvidia-cuda"
 ; CHECK-EMPTY:
 ; CHECK-NEXT: declare float @__nv_cosf(float)
@@ -34,7 +34,7 @@
 ; CHECK-NEXT: entry:
 ; CHECK-NEXT:   %t75 = alloca i32, align 4
 ; CHECK-NEXT:   %t76 = alloca i32, align 4
-; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
+; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !0
 ; CHECK-NEXT:   %t1 = zext i32 %t0 to i64
 ; CHECK-NEXT:   %t2 = getelementptr inbounds float, float addrspace(1)* %p0, i64 %t1
 ; CHECK-NEXT:   %t3 = load float, float addrspace(1)* %t2, align 4
@@ -126,7 +126,7 @@
 ; CHECK-NEXT:   %t82 = add nsw i32 %t81, 1
 ; CHECK-NEXT:   store i32 %t82, i32* %t75, align 4
 ; CHECK-NEXT:   %t83 = icmp sge i32 %t82, 4
-; CHECK-NEXT:   br i1 %t83, label %endloop.2, label %loop.0, !llvm.loop !1
+; CHECK-NEXT:   br i1 %t83, label %endloop.2, label %loop.0, !llvm.loop !2
 ; CHECK-NEXT: endloop.2:
 ; CHECK-NEXT:   %t84 = load i32, i32* %t76, align 4
 ; CHECK-NEXT:   %t85 = ashr i32 %t84, 3
@@ -138,10 +138,11 @@
 ; CHECK-NEXT: }
 ; CHECK-EMPTY:
 ; CHECK-EMPTY:
-; CHECK-NEXT: !nvvm.annotations = !{!2}
-; CHECK-NEXT: !nvvmir.version = !{!3}
+; CHECK-NEXT: !nvvm.annotations = !{!3}
+; CHECK-NEXT: !nvvmir.version = !{!4}
 ; CHECK-EMPTY:
-; CHECK-NEXT: !0 = !{!"llvm.loop.unroll.full"}
-; CHECK-NEXT: !1 = distinct !{!1, !0}
-; CHECK-NEXT: !2 = !{void (float addrspace(1)*, double addrspace(1)*, i32 addrspace(1)*)* @math, !"kernel", i32 1}
-; CHECK-NEXT: !3 = !{i32 2, i32 0}
+; CHECK-NEXT: !0 = !{i32 0, i32 1024}
+; CHECK-NEXT: !1 = !{!"llvm.loop.unroll.full"}
+; CHECK-NEXT: !2 = distinct !{!2, !1}
+; CHECK-NEXT: !3 = !{void (float addrspace(1)*, double addrspace(1)*, i32 addrspace(1)*)* @math, !"kernel", i32 1}
+; CHECK-NEXT: !4 = !{i32 2, i32 0}

@@ -1,7 +1,7 @@
 ; Golden NVVM IR of the 'saxpy_modern' test kernel (tests/nvvm/test_kernels.h).
 ; Regenerate: GPUC_UPDATE_GOLDEN=1 build/tests/nvvm/nvvm_backend_test
 ; CHECK: ; NVVM IR written by gpuc (LLVM 20 opaque-pointer dialect, compute_100+)
-; CHECK-NEXT: target datalayout = "e-p:64:64:64-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
+; CHECK-NEXT: target datalayout = "e-p:64:64:64-p3:32:32:32-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
 ; CHECK-NEXT: target triple = "nvptx64-nvidia-cuda"
 ; CHECK-EMPTY:
 ; CHECK-NEXT: declare i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -11,9 +11,9 @@
 ; CHECK-NEXT: define void @saxpy(i32 %p0, float %p1, ptr addrspace(1) noalias readonly %p2, ptr addrspace(1) noalias %p3) {
 ; CHECK-NEXT: entry:
 ; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
-; CHECK-NEXT:   %t1 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
+; CHECK-NEXT:   %t1 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x(), !range !0
 ; CHECK-NEXT:   %t2 = mul i32 %t1, %t0
-; CHECK-NEXT:   %t3 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
+; CHECK-NEXT:   %t3 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !1
 ; CHECK-NEXT:   %t4 = add i32 %t2, %t3
 ; CHECK-NEXT:   %t5 = icmp slt i32 %t4, %p0
 ; CHECK-NEXT:   br i1 %t5, label %then.0, label %endif.1
@@ -33,8 +33,10 @@
 ; CHECK-NEXT: }
 ; CHECK-EMPTY:
 ; CHECK-EMPTY:
-; CHECK-NEXT: !nvvm.annotations = !{!0}
-; CHECK-NEXT: !nvvmir.version = !{!1}
+; CHECK-NEXT: !nvvm.annotations = !{!2}
+; CHECK-NEXT: !nvvmir.version = !{!3}
 ; CHECK-EMPTY:
-; CHECK-NEXT: !0 = !{ptr @saxpy, !"kernel", i32 1}
-; CHECK-NEXT: !1 = !{i32 2, i32 0}
+; CHECK-NEXT: !0 = !{i32 0, i32 2147483647}
+; CHECK-NEXT: !1 = !{i32 0, i32 1024}
+; CHECK-NEXT: !2 = !{ptr @saxpy, !"kernel", i32 1}
+; CHECK-NEXT: !3 = !{i32 2, i32 0}

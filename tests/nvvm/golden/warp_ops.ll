@@ -1,7 +1,7 @@
 ; Golden NVVM IR of the 'warp_ops' test kernel (tests/nvvm/test_kernels.h).
 ; Regenerate: GPUC_UPDATE_GOLDEN=1 build/tests/nvvm/nvvm_backend_test
 ; CHECK: ; NVVM IR written by gpuc (LLVM 7 typed-pointer dialect)
-; CHECK-NEXT: target datalayout = "e-p:64:64:64-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
+; CHECK-NEXT: target datalayout = "e-p:64:64:64-p3:32:32:32-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64"
 ; CHECK-NEXT: target triple = "nvptx64-nvidia-cuda"
 ; CHECK-EMPTY:
 ; CHECK-NEXT: declare void @llvm.nvvm.bar.warp.sync(i32)
@@ -16,7 +16,7 @@
 ; CHECK-EMPTY:
 ; CHECK-NEXT: define void @warp_ops(float addrspace(1)* %p0, double addrspace(1)* %p1, i32 addrspace(1)* %p2) {
 ; CHECK-NEXT: entry:
-; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.laneid()
+; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.laneid(), !range !0
 ; CHECK-NEXT:   %t1 = zext i32 %t0 to i64
 ; CHECK-NEXT:   %t2 = getelementptr inbounds float, float addrspace(1)* %p0, i64 %t1
 ; CHECK-NEXT:   %t3 = load float, float addrspace(1)* %t2, align 4
@@ -100,8 +100,9 @@
 ; CHECK-NEXT: }
 ; CHECK-EMPTY:
 ; CHECK-EMPTY:
-; CHECK-NEXT: !nvvm.annotations = !{!0}
-; CHECK-NEXT: !nvvmir.version = !{!1}
+; CHECK-NEXT: !nvvm.annotations = !{!1}
+; CHECK-NEXT: !nvvmir.version = !{!2}
 ; CHECK-EMPTY:
-; CHECK-NEXT: !0 = !{void (float addrspace(1)*, double addrspace(1)*, i32 addrspace(1)*)* @warp_ops, !"kernel", i32 1}
-; CHECK-NEXT: !1 = !{i32 2, i32 0}
+; CHECK-NEXT: !0 = !{i32 0, i32 32}
+; CHECK-NEXT: !1 = !{void (float addrspace(1)*, double addrspace(1)*, i32 addrspace(1)*)* @warp_ops, !"kernel", i32 1}
+; CHECK-NEXT: !2 = !{i32 2, i32 0}
