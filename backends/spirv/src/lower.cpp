@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "barrier_semantics.h"
 #include "gpuc/ir/literals.h"
 #include "gpuc/ir/printer.h"
 #include "gpuc/support/ice.h"
@@ -411,6 +412,7 @@ void Lowering::lower_function(size_t info_index) {
   vars_.clear();
   body_.clear();
   loops_.clear();
+  global_barriers_ = barriers_ordering_global_memory(m_, f);
   if (options_.debug_names) mod_.debug_names().op_name(info_->id, f.name);
   current_loc_ = f.loc;
 

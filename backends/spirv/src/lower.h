@@ -114,6 +114,9 @@ class Lowering {
   Words vars_, body_;
   bool block_open_ = false;
   SourceLocation current_loc_;  // of the inst being lowered, for errors raised by helpers
+  ir::InstId current_inst_;     // the inst being lowered
+  // Per inst index: the `barrier`s that must order global memory (barrier_semantics.h).
+  std::vector<bool> global_barriers_;
   std::vector<LoopTargets> loops_;
 
   // --- diagnostics

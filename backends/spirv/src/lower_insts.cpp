@@ -240,6 +240,7 @@ void Lowering::lower_region(ir::RegionId region) {
       // the merge block opened by lower_if is open, so this is unreachable by construction.
       GPUC_ASSERT(false, "instruction after a terminator: " + ir::print_inst(m_, *fn_, id));
     }
+    current_inst_ = id;
     lower_inst(inst);
   }
 }
@@ -373,10 +374,13 @@ void Lowering::lower_inst(const ir::Inst& inst) {
     case Op::Barrier: {
       // __syncthreads: execution barrier for the workgroup; its memory semantics order shared
       // (WorkgroupMemory) and global (UniformMemory: storage and PhysicalStorageBuffer in Vulkan)
-      // accesses of the block, as CUDA guarantees for both.
-      code().op_control_barrier(
-          scope(spv::Scope::Workgroup), scope(spv::Scope::Workgroup),
-          semantics(MS::AcquireRelease | MS::WorkgroupMemory | MS::UniformMemory));
+      // accesses of the block, as CUDA guarantees for both. UniformMemory is left out where no
+      // global access before the barrier can conflict with one after it (barrier_semantics.h):
+      // then the barrier is GLSL's barrier(), 0x108.
+      MS mem = MS::AcquireRelease | MS::WorkgroupMemory;
+      if (global_barriers_.at(current_inst_.index)) mem = mem | MS::UniformMemory;
+      code().op_control_barrier(scope(spv::Scope::Workgroup), scope(spv::Scope::Workgroup),
+                                semantics(mem));
       return;
     }
     case Op::FenceBlock:
