@@ -512,6 +512,25 @@ class Writer {
   TypeId type_of(ValueId id) const { return f_->type_of(id); }
   std::string typed(ValueId id) const { return val_type(type_of(id)) + " " + v(id); }
 
+  // Device functions take and return a shared pointer as its 32-bit address (an i32), not as an
+  // addrspace(3) pointer: libNVVM (CUDA 13.0) declares a .func's pointer parameters and return
+  // value .b64 but passes 32-bit shared pointers as .b32 at the call, which ptxas rejects ("Type
+  // of argument does not match formal parameter") whenever the call is not inlined (-O0, large
+  // functions). nvcc never meets this: its device functions take generic pointers. Inlining
+  // folds the ptrtoint/inttoptr pair.
+  bool is_shared_pointer(TypeId t) const {
+    return t_.is_pointer(t) && t_.space(t) == AddressSpace::Shared;
+  }
+  std::string abi_type(TypeId t) const { return is_shared_pointer(t) ? "i32" : val_type(t); }
+  std::string to_abi(const std::string& x, TypeId t) {
+    if (!is_shared_pointer(t)) return x;
+    return def("ptrtoint " + val_type(t) + " " + x + " to i32");
+  }
+  std::string from_abi(const std::string& x, TypeId t) {
+    if (!is_shared_pointer(t)) return x;
+    return def("inttoptr i32 " + x + " to " + val_type(t));
+  }
+
   // Converts between the value and memory forms of t (see needs_repr_change).
   std::string to_mem(const std::string& x, TypeId t) {
     if (!needs_repr_change(t)) return x;
@@ -634,18 +653,19 @@ class Writer {
       const ir::Param& p = f.params[k];
       // Kernel parameters take their memory form, so the PTX .param has the C size and alignment
       // of the launch ABI (float3: .align 4 .b8 [12]; bool: one byte).
-      std::string pt = f.is_kernel() ? mem_type(p.type) : val_type(p.type);
+      std::string pt = f.is_kernel() ? mem_type(p.type) : abi_type(p.type);
       std::string name = "%p" + std::to_string(k);
-      val_[p.value.index] = f.is_kernel() ? to_val(name, p.type) : name;
+      val_[p.value.index] = f.is_kernel() ? to_val(name, p.type) : from_abi(name, p.type);
       std::string attrs;
-      if (t_.is_pointer(p.type)) {
+      // (A device function's shared pointer is an i32: no pointer attributes; see abi_type.)
+      if (t_.is_pointer(p.type) && (f.is_kernel() || !is_shared_pointer(p.type))) {
         if (p.restrict) attrs += " noalias";
         if (p.readonly) attrs += " readonly";
       }
       sig_types += (k ? ", " : "") + pt;
       params += (k ? ", " : "") + pt + attrs + " " + name;
     }
-    std::string ret = f.is_kernel() ? "void" : val_type(f.return_type);
+    std::string ret = f.is_kernel() ? "void" : abi_type(f.return_type);
     const std::string& fname = fn_names_[m_.index_of(f)];
 
     region(f.body);
@@ -920,14 +940,17 @@ class Writer {
       case Op::Call: {
         const Function& callee = *m_.functions[in.symbol];
         std::string args;
-        for (size_t k = 0; k < ops.size(); ++k) args += (k ? ", " : "") + typed(ops[k]);
+        for (size_t k = 0; k < ops.size(); ++k) {
+          TypeId at = type_of(ops[k]);
+          args += (k ? ", " : "") + abi_type(at) + " " + to_abi(v(ops[k]), at);
+        }
         std::string c =
-            "call " + val_type(callee.return_type) + " " + fn_names_[in.symbol] + "(" + args + ")";
+            "call " + abi_type(callee.return_type) + " " + fn_names_[in.symbol] + "(" + args + ")";
         if (t_.is_void(callee.return_type)) {
           line(c);
           return "";
         }
-        return def(c);
+        return from_abi(def(c), callee.return_type);
       }
       case Op::If:
         lower_if(in);
@@ -952,7 +975,7 @@ class Writer {
         if (f_->is_kernel() || ops.empty())
           terminate("ret void");
         else
-          terminate("ret " + typed(ops[0]));
+          terminate("ret " + abi_type(type_of(ops[0])) + " " + to_abi(v(ops[0]), type_of(ops[0])));
         return "";
       case Op::Unreachable:
         terminate("unreachable");
