@@ -456,6 +456,53 @@ TEST(NvvmPtx, SpecialRegisterRanges) {
   }
 }
 
+// sin and cos of one value in one region share one libdevice __nv_sincosf/__nv_sincos call (one
+// argument reduction, as nvcc's sincosf); a lone sin, a pair on different values or in different
+// regions, and vectors keep the separate functions.
+TEST(NvvmPtx, SinAndCosOfOneValueShareOneSincos) {
+  REQUIRE_LIBNVVM();
+  Module m;
+  {
+    Builder b(m);
+    TypeTable& t = m.types;
+    b.create_kernel("trig");
+    ValueId f = b.add_param("f", gptr(t, t.f32()));
+    ValueId d = b.add_param("d", gptr(t, t.f64()));
+    ValueId i = b.create_gpu_id(Op::ThreadIdX);
+    ValueId fp = b.create_index(f, i);
+    ValueId dp = b.create_index(d, i);
+    ValueId x = b.create_load(fp);
+    ValueId y = b.create_binary(Op::Add, x, b.create_const_float(t.f32(), 1.0));
+    ValueId acc = b.create_binary(Op::Add, b.create_unary(Op::Sin, x), b.create_unary(Op::Cos, x));
+    acc = b.create_binary(Op::Add, acc, b.create_unary(Op::Sin, y));  // cos(y) is in the `if`
+    b.create_if(b.create_compare(Op::Lt, y, x),
+                [&] { b.create_store(fp, b.create_unary(Op::Cos, y)); });
+    ValueId z = b.create_load(dp);
+    ValueId dacc = b.create_binary(Op::Mul, b.create_unary(Op::Cos, z), b.create_unary(Op::Sin, z));
+    b.create_store(dp, dacc);
+    ValueId v2 = b.create_construct(t.vector_type(t.f32(), 2), std::vector<ValueId>{x, y});
+    ValueId vs = b.create_binary(Op::Add, b.create_unary(Op::Sin, v2), b.create_unary(Op::Cos, v2));
+    acc = b.create_binary(Op::Add, acc, b.create_extract(vs, 1));
+    b.create_store(b.create_index(f, b.create_const_int(t.u32(), 0)), acc);
+  }
+  DiagnosticEngine diags;
+  ASSERT_TRUE(ir::verify(m, diags)) << diags_text(diags) << ir::print_module(m);
+  Result<std::string> ir = emit_nvvm_ir(m, NvvmOptions{}, diags);
+  ASSERT_TRUE(ir.ok()) << diags_text(diags);
+  const std::string& t = ir.value();
+  EXPECT_EQ(count(t, "call void @__nv_sincosf("), 1u) << t;  // sin(x), cos(x)
+  EXPECT_EQ(count(t, "call void @__nv_sincos("), 1u) << t;   // cos(z), sin(z): f64, cos first
+  EXPECT_EQ(count(t, "call float @__nv_sinf("), 3u) << t;    // sin(y), the two vector lanes
+  EXPECT_EQ(count(t, "call float @__nv_cosf("), 3u) << t;    // cos(y) in the `if`, two lanes
+  Result<std::string> ptx = compile_to_ptx(m, NvvmOptions{}, diags);
+  ASSERT_TRUE(ptx.ok()) << diags_text(diags);
+  std::string ptxas = find_ptxas();
+  if (ptxas.empty()) GTEST_SKIP() << "ptxas not found (CUDA toolkit at /usr/local/cuda)";
+  std::string file = scratch_dir("trig") + "/trig.ptx";
+  ASSERT_TRUE(write_file_atomic(file, ptx.value()).ok());
+  for (const std::string& f : run_ptxas(ptxas, {{"trig", file, "sm_75"}})) ADD_FAILURE() << f;
+}
+
 TEST(NvvmPtx, FastMathChangesCodegen) {
   REQUIRE_LIBNVVM();
   auto m = build({"saxpy", build_saxpy});
