@@ -523,6 +523,37 @@ TEST_F(SpirvExec, GlobalPointersThroughLocals) {
   }
 }
 
+// Signed constant offsets of a global index are emitted as (p + a) + c (lower_insts.cpp,
+// split_constant_offset): negative and positive constants, a pointer into the middle of the buffer
+// (its intermediate p + a lies before the element read), subtraction and 64-bit indices.
+TEST_F(SpirvExec, ConstantIndexOffsets) {
+  const std::string src = R"(
+extern "C" __global__ void offsets(const float* in, float* out, int n) {
+  int i = threadIdx.x + 1;
+  const float* mid = in + n;
+  out[i - 1] = in[i - 1] + 10.0f * in[1 + i] + 100.0f * mid[i - n - 1];
+  long long j = i;
+  out[n + i] = in[j + 2] - in[j - 1];
+})";
+  const int n = 16;
+  std::vector<float> in(n + 3);
+  for (int k = 0; k < n + 3; ++k) in[k] = float(k * k % 23) + 0.25f * float(k);
+  std::vector<float> want(2 * n + 1, 0.0f);
+  for (int i = 1; i <= n; ++i) {
+    want[i - 1] = in[i - 1] + 10.0f * in[i + 1] + 100.0f * in[i - 1];
+    want[n + i] = in[i + 2] - in[i - 1];
+  }
+  for (int opt : {0, 2}) {
+    SCOPED_TRACE("-O" + std::to_string(opt));
+    Kernel k = compile(src, "offsets", opt, ".gk");
+    ASSERT_TRUE(k.valid());
+    auto bin = upload(in);
+    auto bout = zeros<float>(2 * n + 1);
+    ASSERT_TRUE(dev_.launch(k, 1, n, {bin, bout, n}));
+    EXPECT_EQ(download(bout), want);
+  }
+}
+
 // Locals holding pointers into shared and local memory: the .gir input and the CUDA pattern
 // `float* row = tile[threadIdx.y];` from kernel source.
 TEST_F(SpirvExec, PointerLocalsIntoSharedMemory) {

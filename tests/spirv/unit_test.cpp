@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
 
 #include "../../backends/spirv/src/encoder.h"
 #include "../../backends/spirv/src/spirv_module.h"
@@ -217,6 +220,75 @@ TEST(Lowering, ValidateReportsTheValidatorMessage) {
   ASSERT_FALSE(s.ok());
   EXPECT_FALSE(s.error().message.empty());
   EXPECT_EQ(disassemble(junk).rfind("; error:", 0), 0u);
+}
+
+// p[a + c] for a signed a and a constant c is emitted as OpPtrAccessChain(OpPtrAccessChain(p, a),
+// c), so a driver can fold c into the load's offset; an unsigned index (whose add may wrap) keeps
+// one OpPtrAccessChain of the sum.
+TEST(Lowering, SignedConstantIndexOffsetsAreSplit) {
+  auto chains = [](const std::string& index_type) {
+    CompileOptions options;
+    options.target = Target::Vulkan;
+    options.emit = Emit::Spirv;
+    options.validate = true;
+    Compilation c(options);
+    CompileOutput out = c.compile_source(
+        "k.gk", "__global__ void k(const float* in, float* out) {\n  " + index_type +
+                    " i = threadIdx.x;\n  out[i] = in[i - 1] + in[i + 1];\n}\n");
+    EXPECT_TRUE(out.ok) << c.diagnostics().format_all();
+    std::vector<uint32_t> words(out.data.size() / 4);
+    std::memcpy(words.data(), out.data.data(), words.size() * 4);
+    std::map<uint32_t, uint32_t> constants;
+    std::set<uint32_t> chain_ids;
+    std::vector<int32_t> constant_elements;  // element operands that are constants
+    int nested = 0;
+    for (const SpvInst& i : parse_words(words)) {
+      auto op = static_cast<spv::Op>(i.opcode);
+      if (op == spv::Op::OpConstant) constants[i.operands[1]] = i.operands[2];
+      if (op != spv::Op::OpPtrAccessChain) continue;
+      chain_ids.insert(i.operands[1]);
+      if (chain_ids.count(i.operands[2])) ++nested;
+      if (constants.count(i.operands[3]))
+        constant_elements.push_back(static_cast<int32_t>(constants[i.operands[3]]));
+    }
+    std::sort(constant_elements.begin(), constant_elements.end());
+    return std::make_pair(nested, constant_elements);
+  };
+  EXPECT_EQ(chains("int"), std::make_pair(2, std::vector<int32_t>{-1, 1}));
+  EXPECT_EQ(chains("unsigned"), std::make_pair(0, std::vector<int32_t>{}));
+}
+
+// SPIRV-Tools 2023.1 skips its dead-store passes on modules with an extension off their allow list
+// (tools.cpp hides SPV_EXT_shader_atomic_float_add from the optimizer): a kernel with a float
+// atomicAdd must come out of -O2 with its locals in SSA form, no Function variable left, and the
+// extension still declared (OpAtomicFAddEXT needs it).
+TEST(Optimizer, FloatAtomicsDoNotDisableDeadStoreElimination) {
+  CompileOptions options;
+  options.target = Target::Vulkan;
+  options.emit = Emit::Spirv;
+  options.opt_level = 2;
+  options.validate = true;
+  Compilation c(options);
+  CompileOutput out =
+      c.compile_file(std::string(GPUC_SOURCE_DIR) + "/tests/kernels/reduce_shared.gk");
+  ASSERT_TRUE(out.ok) << c.diagnostics().format_all();
+  std::vector<uint32_t> words(out.data.size() / 4);
+  std::memcpy(words.data(), out.data.data(), words.size() * 4);
+  ASSERT_TRUE(validate(words, VulkanVersion::Vulkan12).ok());
+  int function_vars = 0, float_atomics = 0, extensions = 0;
+  for (const SpvInst& i : parse_words(words)) {
+    auto op = static_cast<spv::Op>(i.opcode);
+    if (op == spv::Op::OpVariable &&
+        i.operands[2] == static_cast<uint32_t>(spv::StorageClass::Function))
+      ++function_vars;
+    if (op == spv::Op::OpAtomicFAddEXT) ++float_atomics;
+    if (op == spv::Op::OpExtension &&
+        decode_string(i.operands, 0) == "SPV_EXT_shader_atomic_float_add")
+      ++extensions;
+  }
+  EXPECT_EQ(float_atomics, 1);
+  EXPECT_EQ(extensions, 1);
+  EXPECT_EQ(function_vars, 0) << disassemble(words);
 }
 
 }  // namespace

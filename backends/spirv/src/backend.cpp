@@ -3,6 +3,7 @@
 #include "gpuc/ir/verifier.h"
 #include "gpuc/spirv/spirv_backend.h"
 #include "lower.h"
+#include "optimize.h"
 
 namespace gpuc::spirv {
 
@@ -38,7 +39,7 @@ Result<SpirvArtifact> compile_module(const ir::Module& module, const SpirvOption
       if (!s) return make_error(validation_error(s.error()));
     }
     if (options.opt_level > 0) {
-      Result<std::vector<uint32_t>> opt = optimize(out.words, options.vulkan);
+      Result<std::vector<uint32_t>> opt = optimize_valid(out.words, options.vulkan);
       if (!opt) return make_error("internal compiler error: " + opt.error().message);
       out.words = std::move(opt.value());
       Status s = validate(out.words, options.vulkan);

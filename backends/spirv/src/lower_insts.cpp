@@ -1,6 +1,8 @@
 // The lowering visitor, per op: kernel parameters, control flow, arithmetic, memory, atomics and
 // subgroup ops (docs/spirv-backend.md has the table). Float math is in lower_math.cpp.
+#include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "gpuc/ir/printer.h"
 #include "gpuc/support/ice.h"
@@ -218,6 +220,45 @@ Id Lowering::pointer_for_access(const ir::Inst& inst, ir::ValueId ptr) {
   Id r = mod_.next_id();
   code().op_access_chain(ptr_t, r, lp.root, lp.indices);
   return r;
+}
+
+// A global pointer's index `a + c` or `a - c` with a constant c, in a signed type of 32 bits or
+// more: returns {a, the constant +-c} so that p + (a + c) is emitted as (p + a) + c. Sound because
+// signed overflow is undefined in C (the NVVM backend marks the same adds `nsw`), so a + c does
+// not wrap and the two addresses are equal. Why: OpPtrAccessChain sign-extends a 32-bit element
+// index (§3.32.8: a signed count of elements), and without the no-wrap fact a driver must
+// compute sext(a + c) for every access, where nvcc and glslc's in-bounds runtime-array indexing
+// let it compute p + a once and fold c into the load's immediate offset (stencil_5pt's five
+// loads). Not for `a - MIN` (its negation wraps) or narrower or unsigned types (they wrap).
+std::optional<std::pair<ir::ValueId, Id>> Lowering::split_constant_offset(ir::ValueId index) {
+  ir::InstId def = fn_->def_of(index);
+  if (!def.valid()) return std::nullopt;
+  const ir::Inst& op = fn_->inst(def);
+  if (op.op != Op::Add && op.op != Op::Sub) return std::nullopt;
+  if (!types_.is_int(op.type) || !types_.info(op.type).is_signed) return std::nullopt;
+  Shape s = shape(op.type);
+  if (s.width < 32) return std::nullopt;
+  auto constant = [&](ir::ValueId v) -> const ir::Inst* {
+    ir::InstId d = fn_->def_of(v);
+    if (!d.valid() || fn_->inst(d).op != Op::Const) return nullptr;
+    return &fn_->inst(d);
+  };
+  ir::ValueId a = op.operands[0];
+  const ir::Inst* c = constant(op.operands[1]);
+  if (!c && op.op == Op::Add) {
+    a = op.operands[1];
+    c = constant(op.operands[0]);
+  }
+  if (!c || constant(a)) return std::nullopt;  // nothing to split, or constant folding's job
+  // The constant's value, sign-extended from its width.
+  int64_t v = s.width == 64 ? static_cast<int64_t>(c->imm)
+                            : static_cast<int64_t>(static_cast<int32_t>(c->imm & 0xffffffffu));
+  if (op.op == Op::Sub) {
+    int64_t min = s.width == 64 ? INT64_MIN : INT32_MIN;
+    if (v == min) return std::nullopt;
+    v = -v;
+  }
+  return std::make_pair(a, iconst(s, v));
 }
 
 // SPIRV-Tools (2023.1) mem2reg bug: for `%p = OpLoad %var` followed by `OpLoad/OpStore %p`, its
@@ -859,9 +900,20 @@ void Lowering::lower_memory(const ir::Inst& inst) {
       if (!is_logical(p)) {
         // C pointer arithmetic p + i: OpPtrAccessChain steps by the pointer type's ArrayStride.
         Shape s = shape(it);
-        if (s.width < 32) i = convert(i, s, s.with(Shape::Int, 32, s.is_signed));
+        Id base = value(inst, p);
+        if (auto split = split_constant_offset(inst.operands[1])) {
+          // p + (a + c) as (p + a) + c: p + a is shared by the neighbouring accesses p[a - 1],
+          // p[a], p[a + 1] and the constant becomes an immediate offset (see
+          // split_constant_offset).
+          Id pa = mod_.next_id();
+          code().op_ptr_access_chain(type(inst.type), pa, base, value(inst, split->first), {});
+          base = pa;
+          i = split->second;
+        } else if (s.width < 32) {
+          i = convert(i, s, s.with(Shape::Int, 32, s.is_signed));
+        }
         Id r = mod_.next_id();
-        code().op_ptr_access_chain(type(inst.type), r, value(inst, p), i, {});
+        code().op_ptr_access_chain(type(inst.type), r, base, i, {});
         define(inst, r);
         return;
       }

@@ -50,7 +50,8 @@ Status validate(const std::vector<uint32_t>& words, VulkanVersion version);
 // Text assembly through SPIRV-Tools' disassembler (friendly names, no header comment when
 // `header` is false). Returns an error text starting with "; error:" on malformed input.
 std::string disassemble(const std::vector<uint32_t>& words, bool header = true);
-// SPIRV-Tools' performance passes (spvtools::Optimizer::RegisterPerformancePasses).
+// Validates `words`, then runs SPIRV-Tools' performance passes
+// (spvtools::Optimizer::RegisterPerformancePasses).
 Result<std::vector<uint32_t>> optimize(const std::vector<uint32_t>& words, VulkanVersion version);
 
 }  // namespace gpuc::spirv
