@@ -144,7 +144,7 @@ Status take_bounds_errors(StreamImpl& stream, bool completed) {
   std::string first;
   size_t others = 0;
   for (const auto& b : done)
-    if (completed && b->words[ir::kBoundsFlag] != 0) {
+    if (completed && b->words[ir::kBoundsCount] != 0) {
       if (first.empty())
         first = describe_violation(*b);
       else

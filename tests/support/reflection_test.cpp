@@ -58,9 +58,10 @@ TEST(Reflection, MalformedJsonIsAnError) {
   EXPECT_FALSE(reflection_from_json("{", &r, &error));
   EXPECT_NE(error.find("malformed reflection JSON"), std::string::npos);
   EXPECT_FALSE(reflection_from_json("{\"format\":\"other\"}", &r, &error));
-  EXPECT_FALSE(reflection_from_json("{\"format\":\"gpuc-reflection\",\"version\":2,\"kernels\":[]}",
+  // Version 2 marks bounds-checked kernels (--bounds-check); 3 is unknown.
+  EXPECT_FALSE(reflection_from_json("{\"format\":\"gpuc-reflection\",\"version\":3,\"kernels\":[]}",
                                     &r, &error));
-  EXPECT_EQ(error, "unsupported reflection version 2 (this gpuc reads 1)");
+  EXPECT_EQ(error, "unsupported reflection version 3 (this gpuc reads 1 and 2)");
 }
 
 TEST(Reflection, LargeParameterBlocksGoIndirect) {

@@ -14,8 +14,13 @@
 //    every access through it is reported; in a device function, unchecked (base 0, size 2^64-1).
 // An access of B bytes at pointer p is in bounds iff off = ptrtoint(p) - base (u64: an address
 // before the base wraps to a huge offset) satisfies size >= B && off <= size - B. In bounds, the
-// access runs; otherwise it is skipped (loads and atomics yield zero) and reported to the record
-// by @__gpuc_oob_report (first violation wins a compare-and-swap; all are counted).
+// access runs; otherwise it is skipped (loads and atomics yield zero) and noted. A kernel notes
+// its thread's first violation (site, parameter, offset) and count in private variables and
+// reports them once, before each `return`, through @__gpuc_oob_report (one atomic add of the
+// count; the report that finds the count 0 writes the details). Per-access code stays free of
+// atomics: a SIMD implementation (llvmpipe) runs a divergent branch's code under a mask, and
+// atomics in every access's failure branch made checked saxpy 4x slower there. A device function
+// that was not inlined reports each violation directly.
 #include "gpuc/ir/bounds_check.h"
 
 #include <string>
@@ -100,6 +105,9 @@ class BoundsChecker {
   std::vector<Shadow> var_shadow_;  // by value index of a tracked var: its three shadow vars
   std::vector<bool> tracked_;       // by value index of a var
   std::vector<Shadow> roots_;       // kernel: the shadows of its pointer parameters
+  // Kernel: its thread's violation count and first violation, reported before each return.
+  ValueId note_count_, note_site_, note_param_, note_offset_;
+  bool notes_needed_ = false;  // the kernel accesses global memory itself
 
   bool is_global_ptr(TypeId t) const {
     return t_.is_pointer(t) && t_.space(t) == AddressSpace::Global;
@@ -162,8 +170,9 @@ class BoundsChecker {
     return st.record.valid();
   }
 
-  // func @__gpuc_oob_report(%rec, %site, %param, %offset): count the violation, and let the first
-  // one (compare-and-swap of the flag word) write its site, parameter and offset.
+  // func @__gpuc_oob_report(%rec, %site, %param, %offset, %count): adds the count of violations;
+  // the report that found the count 0 (the launch's first) writes its site, parameter and offset.
+  // One atomic: llvmpipe runs this code under a mask in every thread that reaches it.
   void build_report_function() {
     Function& f = b_.create_function(kReportName, t_.void_type());
     report_fn_ = m_.index_of(f);
@@ -172,12 +181,10 @@ class BoundsChecker {
     ValueId site = b_.add_param("site", t_.u32());
     ValueId param = b_.add_param("param", t_.u32());
     ValueId offset = b_.add_param("offset", t_.u64());
+    ValueId count = b_.add_param("count", t_.u32());
     auto word = [&](uint32_t i) { return b_.create_index(rec, b_.create_const_int(t_.u32(), i)); };
-    ValueId zero = b_.create_const_int(t_.u32(), 0);
-    ValueId one = b_.create_const_int(t_.u32(), 1);
-    b_.create_atomic(Op::AtomicAdd, word(kBoundsCount), one);
-    ValueId old = b_.create_atomic_cas(word(kBoundsFlag), zero, one);
-    ValueId first = b_.create_compare(Op::Eq, old, zero);
+    ValueId old = b_.create_atomic(Op::AtomicAdd, word(kBoundsCount), count);
+    ValueId first = b_.create_compare(Op::Eq, old, b_.create_const_int(t_.u32(), 0));
     b_.create_if(first, [&] {
       b_.create_store(word(kBoundsSite), site);
       b_.create_store(word(kBoundsParam), param);
@@ -191,6 +198,8 @@ class BoundsChecker {
   void transform(uint32_t fi) {
     f_ = m_.functions[fi].get();
     fs_ = &state_[fi];
+    note_count_ = note_site_ = note_param_ = note_offset_ = ValueId{};
+    notes_needed_ = has_global_access(*f_);
     shadow_.assign(f_->value_capacity(), {});
     var_shadow_.assign(f_->value_capacity(), {});
     tracked_.assign(f_->value_capacity(), false);
@@ -235,6 +244,13 @@ class BoundsChecker {
 
   // Kernel entry: the shadows of the pointer parameters. Device functions: from hidden params.
   void emit_entry() {
+    if (f_->is_kernel() && notes_needed_) {
+      note_count_ = b_.create_var(t_.u32());
+      note_site_ = b_.create_var(t_.u32());
+      note_param_ = b_.create_var(t_.u32());
+      note_offset_ = b_.create_var(t_.u64());
+      b_.create_store(note_count_, u32c(0));
+    }
     for (uint32_t i = 0; i < fs_->user_params; ++i) {
       const Shadow& ps = fs_->param_shadow[i];
       if (!ps.size) continue;
@@ -330,9 +346,45 @@ class BoundsChecker {
     return b_.create_binary(Op::And, fits, big_enough);
   }
 
+  // A violation at `site`: a kernel notes it (the first one of the thread, and the count); a
+  // device function reports it.
   void emit_report(uint32_t site, ValueId p, ValueId offset) {
-    std::vector<ValueId> args = {fs_->record, u32c(site), shadow_of(p).param, offset};
-    b_.create_call(report_fn_, args);
+    ValueId param = shadow_of(p).param;
+    if (!f_->is_kernel()) {
+      std::vector<ValueId> args = {fs_->record, u32c(site), param, offset, u32c(1)};
+      b_.create_call(report_fn_, args);
+      return;
+    }
+    ValueId count = b_.create_load(note_count_);
+    b_.create_store(note_count_, b_.create_binary(Op::Add, count, u32c(1)));
+    b_.create_if(b_.create_compare(Op::Eq, count, u32c(0)), [&] {
+      b_.create_store(note_site_, u32c(site));
+      b_.create_store(note_param_, param);
+      b_.create_store(note_offset_, offset);
+    });
+  }
+
+  bool has_global_access(Function& f) {
+    bool any = false;
+    passes::for_each_inst(f, f.body, [&](InstId id) {
+      const Inst& in = f.inst(id);
+      if ((in.op == Op::Load || in.op == Op::Store || is_atomic(in.op)) && !in.operands.empty() &&
+          is_global_ptr(f.type_of(in.operands[0])))
+        any = true;
+    });
+    return any;
+  }
+
+  // Kernel exit: report the thread's violations, if any.
+  void emit_flush() {
+    if (!note_count_) return;  // the kernel accesses no global memory
+    ValueId count = b_.create_load(note_count_);
+    b_.create_if(b_.create_compare(Op::Ne, count, u32c(0)), [&] {
+      std::vector<ValueId> args = {fs_->record, b_.create_load(note_site_),
+                                   b_.create_load(note_param_), b_.create_load(note_offset_),
+                                   count};
+      b_.create_call(report_fn_, args);
+    });
   }
 
   // Load and atomics: `%r = OP %p, ...` becomes
@@ -382,6 +434,7 @@ class BoundsChecker {
     b_.set_insertion_point(*f_, r);
     if (r == f_->body) emit_entry();
     for (InstId id : old) process_inst(id, r);
+    if (r == f_->body && f_->is_kernel() && !b_.block_terminated()) emit_flush();
   }
 
   void process_inst(InstId id, RegionId r) {
@@ -404,6 +457,7 @@ class BoundsChecker {
       Inst& call = f_->inst(id);
       call.operands.insert(call.operands.end(), extra.begin(), extra.end());
     }
+    if (op == Op::Return && f_->is_kernel()) emit_flush();
     if (access) {
       guard(id, r);
     } else {

@@ -38,15 +38,15 @@ enum class ParamRole : uint8_t {
 };
 const char* param_role_name(ParamRole r);
 
-// The out-of-bounds record of a bounds-checked launch (u32 words). The first violating access
-// wins the compare-and-swap of word kBoundsFlag (0 -> 1) and writes its site, parameter and byte
-// offset; every violation adds 1 to word kBoundsCount.
-inline constexpr uint32_t kBoundsFlag = 0;
-inline constexpr uint32_t kBoundsCount = 1;
-inline constexpr uint32_t kBoundsSite = 2;
-inline constexpr uint32_t kBoundsParam = 3;     // index of the pointer parameter; or kBoundsUnknown
-inline constexpr uint32_t kBoundsOffsetLo = 4;  // the byte offset from the parameter's address
-inline constexpr uint32_t kBoundsOffsetHi = 5;  // (u64, two's complement when before it)
+// The out-of-bounds record of a bounds-checked launch (u32 words, zeroed before it). Each thread
+// that went out of bounds adds its count of violations to word kBoundsCount with one atomic add;
+// the one that found it 0 (the first report) writes its first violation's site, parameter and
+// byte offset. After the launch, a non-zero count means a violation (counts wrap at 2^32).
+inline constexpr uint32_t kBoundsCount = 0;
+inline constexpr uint32_t kBoundsSite = 1;
+inline constexpr uint32_t kBoundsParam = 2;     // index of the pointer parameter; or kBoundsUnknown
+inline constexpr uint32_t kBoundsOffsetLo = 3;  // the byte offset from the parameter's address
+inline constexpr uint32_t kBoundsOffsetHi = 4;  // (u64, two's complement when before it)
 inline constexpr uint32_t kBoundsRecordWords = 8;
 inline constexpr uint32_t kBoundsUnknown = 0xFFFFFFFFu;  // a pointer into no parameter's buffer
 
