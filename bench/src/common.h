@@ -23,6 +23,7 @@ struct Options {
   std::string out_dir = "bench-out";  // --out=DIR: Markdown and CSV results
   std::string only;                   // --kernel=NAME: one benchmark kernel
   uint64_t seed = 1;
+  bool bounds_check = false;  // --bounds-check: kernel speed of gpuc checked vs gpuc unchecked
 };
 
 double now_seconds();  // monotonic

@@ -611,7 +611,8 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
   const rt::DeviceInfo& info = dev.info();
   const bool cuda = info.backend == rt::Backend::Cuda;
   const int runs = opt.runs > 0 ? opt.runs : (opt.quick ? 3 : 50);
-  const std::string peer = cuda ? "nvcc -O3" : "glslc -O";
+  // --bounds-check: the peer is gpuc's own unchecked code, so the ratio is the checks' cost.
+  const std::string peer = opt.bounds_check ? "gpuc unchecked" : (cuda ? "nvcc -O3" : "glslc -O");
   std::string why;
   const size_t copy_bytes = opt.quick ? (1u << 20) : (size_t(1) << 30);
   const int copy_runs = opt.quick ? 3 : 20;
@@ -658,6 +659,7 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
     CompileOptions co;
     co.target = cuda ? Target::Cuda : Target::Vulkan;
     co.arch = arch;
+    co.bounds_check = opt.bounds_check;
     Compilation c(co);
     CompileOutput out = c.compile_source(k + ".gk", std::string(*kernel_source(k)));
     std::vector<std::string> row{k, in.size_text};
@@ -672,7 +674,16 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
     theirs.target = mine.target;
     theirs.reflection = mine.reflection;
     std::string peer_missing;
-    if (cuda) {
+    if (opt.bounds_check) {
+      CompileOptions uo = co;
+      uo.bounds_check = false;
+      Compilation uc(uo);
+      CompileOutput u = uc.compile_source(k + ".gk", std::string(*kernel_source(k)));
+      if (u.ok)
+        theirs = make_artifact(uo.target, u);
+      else
+        peer_missing = "the unchecked compilation failed";
+    } else if (cuda) {
       if (auto p = nvcc_ptx(k))
         theirs.code = std::string(*p);
       else

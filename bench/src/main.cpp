@@ -28,6 +28,8 @@ void usage() {
       "  --backend  the GPU part on one backend only\n"
       "  --quick    tiny sizes and few runs (smoke tests; CPU devices such as llvmpipe)\n"
       "  --full     the full sizes even on a CPU device (slow; to test the harness)\n"
+      "  --bounds-check  kernel speed of gpuc with --bounds-check against gpuc without (the\n"
+      "             cost of the checks) instead of against nvcc/glslc\n"
       "  --out DIR  where the Markdown and CSV results go (default bench-out)");
 }
 
@@ -103,6 +105,8 @@ int main(int argc, char** argv) {
       opt.quick = true;
     else if (a == "--full")
       opt.full = true;
+    else if (a == "--bounds-check")
+      opt.bounds_check = true;
     else if (a == "-h" || a == "--help") {
       usage();
       return 0;
