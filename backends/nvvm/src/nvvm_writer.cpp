@@ -43,18 +43,18 @@ using ir::TypeInfo;
 using ir::TypeKind;
 using ir::ValueId;
 
-// NVVM IR spec "Data Layout": the 64-bit layout with 32-bit shared-memory pointers (`p3:32:32:32`),
-// the one nvcc's cicc writes. Shared memory is at most 228 KB per block (PTX ISA "State Spaces":
-// the .shared window is addressed with 32 bits), so no shared address needs more than 32 bits,
-// and shared loads, stores and atomics take 32-bit address registers (PTX `ld.shared.f32 [%r1]`).
+// The NVVM IR spec's ("Data Layout") 64-bit layout plus 32-bit shared-memory pointers
+// (`p3:32:32:32`): the string CUDA 13's cicc carries for nvcc's 64-bit compiles, and one libNVVM
+// accepts in both dialects. A shared-memory window is a few hundred KB at most (228 KB per SM on
+// sm_90; PTX ISA "State Spaces"), so no shared address needs more than 32 bits, and shared loads,
+// stores and atomics take 32-bit address registers (PTX `ld.shared.f32 [%r1]`).
+constexpr const char* kDataLayout =
+    "e-p:64:64:64-p3:32:32:32-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-"
+    "f32:32:32-f64:64:64-v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64";
+
 // The largest grid (PTX ISA "Special Registers": %nctaid.x < 2^31, %nctaid.y/z < 2^16); %ctaid.d
 // is below it.
 constexpr uint32_t kMaxGrid[3] = {0x7FFFFFFF, 0xFFFF, 0xFFFF};
-
-constexpr const char* kDataLayout =
-    "e-p:64:64:64-p3:32:32:32-i1:8:8-i8:8:8-i16:16:16-i32:32:32-i64:64:64-i128:128:128-f32:32:32-"
-    "f64:64:64-"
-    "v16:16:16-v32:32:32-v64:64:64-v128:128:128-n16:32:64";
 
 // NVVM IR spec "Address Space": generic 0, global 1, shared 3, constant 4 (local 5 is never
 // named: allocas are generic).
@@ -1277,7 +1277,8 @@ class Writer {
 
   // sin and cos of one scalar value in one region (what the frontend makes of sincosf(x, &s, &c),
   // or of sinf(x) next to cosf(x)) become one libdevice __nv_sincosf / __nv_sincos call, as nvcc
-  // does for sincosf: one argument reduction instead of two (sincos_polar: 263 -> 171 PTX lines).
+  // does for sincosf: one argument reduction instead of two (sincos_polar: 263 -> 169 PTX lines,
+  // nvcc's 171).
   // The later instruction of the pair takes its value here and is skipped when reached (the
   // call sits at the earlier one, which dominates it). Otherwise a plain __nv_sinf / __nv_cosf.
   std::string sin_cos(const Inst& in) {
