@@ -258,6 +258,31 @@ TEST(Lowering, SignedConstantIndexOffsetsAreSplit) {
   EXPECT_EQ(chains("unsigned"), std::make_pair(0, std::vector<int32_t>{}));
 }
 
+// A `for` loop's exit test is evaluated in the loop header (glslang's form), which is what
+// SPIRV-Tools' loop-unroll pass needs to honour `#pragma unroll` at -O2, as nvcc does.
+TEST(Lowering, PragmaUnrollLoopsAreUnrolledAtO2) {
+  auto loop_merges = [](const std::string& pragma) {
+    CompileOptions options;
+    options.target = Target::Vulkan;
+    options.emit = Emit::Spirv;
+    options.validate = true;
+    Compilation c(options);
+    CompileOutput out = c.compile_source(
+        "k.gk", "__global__ void k(const float* in, float* out) {\n  float acc = 0.0f;\n" + pragma +
+                    "  for (int k = 0; k < 4; ++k) acc += in[threadIdx.x * 4 + k];\n" +
+                    "  out[threadIdx.x] = acc;\n}\n");
+    EXPECT_TRUE(out.ok) << c.diagnostics().format_all();
+    std::vector<uint32_t> words(out.data.size() / 4);
+    std::memcpy(words.data(), out.data.data(), words.size() * 4);
+    int merges = 0;
+    for (const SpvInst& i : parse_words(words))
+      if (static_cast<spv::Op>(i.opcode) == spv::Op::OpLoopMerge) ++merges;
+    return merges;
+  };
+  EXPECT_EQ(loop_merges("#pragma unroll\n"), 0);
+  EXPECT_EQ(loop_merges(""), 1);
+}
+
 // SPIRV-Tools 2023.1 skips its dead-store passes on modules with an extension off their allow list
 // (tools.cpp hides SPV_EXT_shader_atomic_float_add from the optimizer): a kernel with a float
 // atomicAdd must come out of -O2 with its locals in SSA form, no Function variable left, and the

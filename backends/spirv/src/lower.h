@@ -11,6 +11,7 @@
 // root variable plus an access-chain index list and materialises an OpAccessChain at each use.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
@@ -180,7 +181,8 @@ class Lowering {
 
   // --- the visitor
   // --------------------------------------------------------------------------------------
-  void lower_region(ir::RegionId region);
+  // Lowers insts [first, end) of `region` (all of it by default).
+  void lower_region(ir::RegionId region, size_t first = 0, size_t end = SIZE_MAX);
   void lower_inst(const ir::Inst& inst);
   void lower_if(const ir::Inst& inst);
   void lower_loop(const ir::Inst& inst);

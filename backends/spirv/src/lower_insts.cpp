@@ -1,5 +1,6 @@
 // The lowering visitor, per op: kernel parameters, control flow, arithmetic, memory, atomics and
 // subgroup ops (docs/spirv-backend.md has the table). Float math is in lower_math.cpp.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -273,8 +274,10 @@ Id Lowering::pointer_barrier(ir::TypeId t, Id loaded) {
 
 // ===== the visitor ===============================================================================
 
-void Lowering::lower_region(ir::RegionId region) {
-  for (ir::InstId id : fn_->region(region).insts) {
+void Lowering::lower_region(ir::RegionId region, size_t first, size_t end) {
+  const std::vector<ir::InstId>& insts = fn_->region(region).insts;
+  for (size_t k = first; k < std::min(end, insts.size()); ++k) {
+    ir::InstId id = insts[k];
     const ir::Inst& inst = fn_->inst(id);
     if (!block_open_) {
       // Code after a terminator (the verifier allows none) or after an `if` whose arms all left:
@@ -306,12 +309,64 @@ void Lowering::lower_if(const ir::Inst& inst) {
   new_block(merge);
 }
 
+// Ops that lower to instructions of the current block only (no blocks of their own, unlike
+// atomic.inc's loop or the float-math sequences) and may run in a loop header.
+static bool straight_line(ir::Op op) {
+  if (ir::is_binary_arith(op) || ir::is_compare(op) || ir::is_gpu_id(op)) return true;
+  switch (op) {
+    case Op::Const:
+    case Op::Load:
+    case Op::Global:
+    case Op::Index:
+    case Op::Elem:
+    case Op::Member:
+    case Op::Neg:
+    case Op::Not:
+    case Op::And:
+    case Op::Or:
+    case Op::Xor:
+    case Op::Shl:
+    case Op::Shr:
+    case Op::Select:
+    case Op::Convert:
+    case Op::Bitcast:
+    case Op::Extract:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A `while`/`for` body opens with its exit test: straight-line code, then `if %c { break }` with an
+// empty else. Returns the index of that `if` in the body, or -1.
+static int leading_exit_test(const ir::Function& f, ir::RegionId body) {
+  const std::vector<ir::InstId>& insts = f.region(body).insts;
+  for (size_t k = 0; k < insts.size(); ++k) {
+    const ir::Inst& i = f.inst(insts[k]);
+    if (i.op == Op::If) {
+      const std::vector<ir::InstId>& then = f.region(i.regions[0]).insts;
+      bool exit = then.size() == 1 && f.inst(then[0]).op == Op::Break &&
+                  f.region(i.regions[1]).insts.empty();
+      return exit ? static_cast<int>(k) : -1;
+    }
+    if (!straight_line(i.op)) return -1;
+  }
+  return -1;
+}
+
 void Lowering::lower_loop(const ir::Inst& inst) {
   // §2.11 loop construct: header (OpLoopMerge), body, continue construct whose last block is the
-  // back-edge block (the IR's break_if becomes its conditional branch), merge block.
+  // back-edge block (the IR's break_if becomes its conditional branch), merge block. A body that
+  // opens with its exit test (`for`, `while`) has the test evaluated in the header, which branches
+  // to the merge block or the body, as glslang emits loops: the same program order (the header
+  // used to branch to the body unconditionally), and SPIRV-Tools' loop-unroll pass recognises
+  // only that form (it honours `#pragma unroll`'s Unroll control on it).
   Id header = mod_.next_id(), body = mod_.next_id(), cont = mod_.next_id(), merge = mod_.next_id();
   code().op_branch(header);
   new_block(header);
+  loops_.push_back({header, cont, merge});
+  int exit = leading_exit_test(*fn_, inst.regions[0]);
+  if (exit >= 0) lower_region(inst.regions[0], 0, static_cast<size_t>(exit));
   if (inst.imm == 1)
     code().op_loop_merge(merge, cont, spv::LoopControlMask::Unroll);
   else if (inst.imm > 1)
@@ -319,10 +374,21 @@ void Lowering::lower_loop(const ir::Inst& inst) {
                          {static_cast<uint32_t>(inst.imm)});
   else
     code().op_loop_merge(merge, cont, spv::LoopControlMask::MaskNone);
-  code().op_branch(body);
+  if (exit >= 0) {
+    const ir::Inst& test = fn_->inst(fn_->region(inst.regions[0]).insts[exit]);
+    ir::ValueId cond = test.operands[0];
+    ir::InstId def = fn_->def_of(cond);
+    // `if !(i < n) break` (how `for` loops arrive): branch on the comparison itself, true to the
+    // body, the form SPIRV-Tools' loop analysis computes trip counts from.
+    if (def.valid() && fn_->inst(def).op == Op::Not && types_.is_bool(fn_->type_of(cond)))
+      code().op_branch_conditional(value(test, fn_->inst(def).operands[0]), body, merge);
+    else
+      code().op_branch_conditional(value(test, cond), merge, body);
+  } else {
+    code().op_branch(body);
+  }
   new_block(body);
-  loops_.push_back({header, cont, merge});
-  lower_region(inst.regions[0]);
+  lower_region(inst.regions[0], exit >= 0 ? static_cast<size_t>(exit) + 1 : 0);
   if (block_open_) code().op_branch(cont);
   new_block(cont);
   lower_region(inst.regions[1]);
