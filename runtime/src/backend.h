@@ -72,9 +72,16 @@ struct LaunchRequest {
   ParamBlock params;  // param_block_size bytes, the layout of the reflection
 };
 
+// A record of kBoundsRecordWords u32 at `offset` in a device buffer of many (allocated by chunks,
+// so a launch allocates nothing once the stream has enough records).
+struct BoundsSlot {
+  std::shared_ptr<BufferImpl> buffer;
+  size_t offset = 0;
+};
+
 // A launch of a kernel compiled with --bounds-check whose record is not read yet (runtime.cpp).
 struct BoundsLaunch {
-  std::shared_ptr<BufferImpl> record;           // kBoundsRecordWords u32, zeroed before the launch
+  BoundsSlot record;                            // zeroed before the launch
   uint32_t words[ir::kBoundsRecordWords] = {};  // downloaded after it
   std::shared_ptr<ModuleImpl> module;           // keeps the reflection alive
   uint32_t kernel = 0;
@@ -105,7 +112,7 @@ class StreamImpl {
   // --bounds-check: launches whose record is read at the next wait, and records to reuse. Guarded
   // by bounds_mutex (Device::synchronize reads every stream's from any thread).
   std::vector<std::unique_ptr<BoundsLaunch>> bounds_pending;
-  std::vector<std::shared_ptr<BufferImpl>> bounds_free;
+  std::vector<BoundsSlot> bounds_free;
   std::mutex bounds_mutex;
 };
 

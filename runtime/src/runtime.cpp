@@ -152,8 +152,7 @@ Status take_bounds_errors(StreamImpl& stream, bool completed) {
     }
   {
     std::lock_guard<std::mutex> lock(stream.bounds_mutex);
-    for (auto& b : done)
-      if (stream.bounds_free.size() < 64) stream.bounds_free.push_back(std::move(b->record));
+    for (auto& b : done) stream.bounds_free.push_back(std::move(b->record));
   }
   if (first.empty()) return {};
   if (others > 0)
@@ -623,27 +622,26 @@ Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream
       std::memcpy(req.params.data() + p.offset, &extent, 8);
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
-    if (!stream.bounds_free.empty()) {
-      b->record = std::move(stream.bounds_free.back());
-      stream.bounds_free.pop_back();
-    }
-  }
-  if (!b->record) {
-    Result<std::shared_ptr<detail::BufferImpl>> r = dev.alloc(ir::kBoundsRecordWords * 4);
-    if (!r) return r.error();
-    b->record = std::move(*r);
-  }
-  bool has_record = false;
+  const ir::ParamReflection* record_param = nullptr;
   for (const ir::ParamReflection& p : k.params)
-    if (p.role == ir::ParamRole::BoundsRecord && p.size == 8) {
-      std::memcpy(req.params.data() + p.offset, &b->record->address, 8);
-      has_record = true;
-    }
-  if (!has_record)
+    if (p.role == ir::ParamRole::BoundsRecord && p.size == 8) record_param = &p;
+  if (!record_param)
     return make_error("kernel '" + k.name +
                       "' is bounds-checked but has no record parameter (corrupt reflection)");
+  {
+    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+    if (stream.bounds_free.empty()) {
+      // A chunk of records: every launch queued before the next wait holds one.
+      constexpr size_t kChunk = 256, kBytes = ir::kBoundsRecordWords * 4;
+      Result<std::shared_ptr<detail::BufferImpl>> r = dev.alloc(kChunk * kBytes);
+      if (!r) return r.error();
+      for (size_t i = kChunk; i-- > 0;) stream.bounds_free.push_back({*r, i * kBytes});
+    }
+    b->record = std::move(stream.bounds_free.back());
+    stream.bounds_free.pop_back();
+  }
+  const uint64_t record_address = b->record.buffer->address + b->record.offset;
+  std::memcpy(req.params.data() + record_param->offset, &record_address, 8);
   b->module = module;
   b->kernel = kernel;
   auto give_back = [&] {
@@ -651,13 +649,15 @@ Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream
     stream.bounds_free.push_back(std::move(b->record));
   };
   const uint32_t zero = 0;
-  Status s = stream.fill(*b->record, 0, ir::kBoundsRecordWords * 4, &zero, 4, {b->record});
+  detail::BufferImpl& rec = *b->record.buffer;
+  Status s =
+      stream.fill(rec, b->record.offset, ir::kBoundsRecordWords * 4, &zero, 4, {b->record.buffer});
   if (s) s = stream.launch(req, std::move(keep));
   if (!s) {
     give_back();
     return s;
   }
-  s = stream.download(*b->record, 0, b->words, sizeof b->words, {b->record});
+  s = stream.download(rec, b->record.offset, b->words, sizeof b->words, {b->record.buffer});
   if (!s) return s;  // the record stays with the launch it may still be in use by
   std::lock_guard<std::mutex> lock(stream.bounds_mutex);
   stream.bounds_pending.push_back(std::move(b));

@@ -273,8 +273,16 @@ TEST_P(BoundsCheck, ManyLaunchesReuseRecordsAndReportTheFirst) {
                                    "launch also went out of bounds"),
             std::string::npos)
       << s.error().message;
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(st.launch(k, 1, 64, {64, dx, dy}));
+  // More launches before one wait than a chunk of records holds (256).
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(st.launch(k, 1, 64, {64, dx, dy}));
   ASSERT_TRUE(st.synchronize());
+  ASSERT_TRUE(st.launch(k, 1, 65, {65, dx, dy}));
+  for (int i = 0; i < 299; ++i) ASSERT_TRUE(st.launch(k, 1, 64, {64, dx, dy}));
+  gpuc::Status last = st.synchronize();
+  ASSERT_FALSE(last);
+  EXPECT_NE(last.error().message.find("element 64 (byte offset 256) of a 256-byte buffer"),
+            std::string::npos)
+      << last.error().message;
 }
 
 }  // namespace
