@@ -161,6 +161,47 @@ __global__ void k(const float* a, const float* b, float* c, int n) {
                    {kWithGlobal, kWorkgroupOnly});
 }
 
+// `continue` and do-while back edges carry a store to the barrier at the top of the loop.
+TEST(BarrierSemantics, ContinueAndDoWhileBackEdges) {
+  expect_semantics(R"(
+__global__ void k(float* buf, int n) {
+  __shared__ float s[64];
+  for (int i = 0; i < n; ++i) {
+    if (i == 3) {
+      buf[threadIdx.x] = 1.0f;
+      continue;
+    }
+    __syncthreads();
+    s[threadIdx.x] = buf[(threadIdx.x + 1) % 64];
+  }
+})",
+                   {kWithGlobal});
+  expect_semantics(R"(
+__global__ void k(float* buf, int n) {
+  __shared__ float s[64];
+  int i = 0;
+  do {
+    __syncthreads();
+    s[threadIdx.x] = buf[i * 64 + (threadIdx.x + 1) % 64];
+    buf[i * 64 + threadIdx.x] = 0.0f;
+    ++i;
+  } while (i < n);
+})",
+                   {kWithGlobal});
+  // Without the store nothing global precedes the barrier: only reads follow it.
+  expect_semantics(R"(
+__global__ void k(float* buf, int n) {
+  __shared__ float s[64];
+  int i = 0;
+  do {
+    __syncthreads();
+    s[threadIdx.x] = buf[i * 64 + (threadIdx.x + 1) % 64];
+    ++i;
+  } while (i < n);
+})",
+                   {kWorkgroupOnly});
+}
+
 // prefix_scan's shape: a global read, a barrier, a loop of shared-memory steps with barriers, then
 // global stores. The first barrier orders the read before the stores (the pointers may alias);
 // the loop's barrier has no global access since the previous barrier.
