@@ -2,6 +2,12 @@
 // with fresh random inputs each run (GPUC_SEED reproduces a run), and the backends' results are
 // compared with each other when more than one is present. Writes a pass/fail report per kernel
 // per backend to stdout and to $GPUC_REPORT_DIR (else the build dir)/conformance-report.txt.
+// Vulkan runs with the validation layer (VK_LAYER_KHRONOS_validation) when it is installed: any
+// message it reports during a case fails that case (GPUC_TEST_REQUIRE_VALIDATION=1 also fails the
+// suite when the layer is missing). GPUC_CONFORMANCE_BACKENDS and GPUC_CONFORMANCE_SMALL
+// (harness.h) restrict a run to one backend and small problems, for compute-sanitizer
+// (scripts/gpu-check.sh).
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -33,6 +39,14 @@ struct BackendState {
   std::string label;  // "cuda: NVIDIA H100 ..." / "vulkan: llvmpipe ... [CPU]"
   rt::Device device;
 };
+
+// Opens a device for the suite: Vulkan with the validation layer on request (a no-op on CUDA).
+Result<rt::Device> open_device(const char* spec) {
+  rt::DeviceOptions options;
+  options.validation = true;
+  options.on_warning = [](const std::string&) {};
+  return rt::Device::open(spec, options);
+}
 
 struct Row {
   std::string verdict;  // PASS, FAIL, SKIP
@@ -85,10 +99,14 @@ class Environment : public ::testing::Environment {
                        uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
     std::printf("conformance: seed %llu (GPUC_SEED=%llu reproduces this run)\n",
                 (unsigned long long)s.seed, (unsigned long long)s.seed);
-    rt::DeviceOptions options;
-    options.on_warning = [](const std::string&) {};
+    // GPUC_CONFORMANCE_BACKENDS=cuda (or vulkan): only that backend (compute-sanitizer runs).
+    const char* only = std::getenv("GPUC_CONFORMANCE_BACKENDS");
     for (const char* spec : {"cuda", "vulkan"}) {
-      Result<rt::Device> d = rt::Device::open(spec, options);
+      if (only && *only && std::string(only).find(spec) == std::string::npos) {
+        s.notes.push_back(std::string(spec) + ": left out by GPUC_CONFORMANCE_BACKENDS=" + only);
+        continue;
+      }
+      Result<rt::Device> d = open_device(spec);
       if (!d) {
         s.notes.push_back(std::string(spec) + ": " + d.error().message);
         continue;
@@ -96,6 +114,12 @@ class Environment : public ::testing::Environment {
       const rt::DeviceInfo& info = d->info();
       std::string label = std::string(spec) + ": " + info.name;
       if (info.device_type == "cpu") label += " [CPU]";
+      if (d->backend() == rt::Backend::Vulkan) {
+        label += d->validation_enabled() ? " (validation layer on)" : " (validation layer absent)";
+        if (!d->validation_enabled() && std::getenv("GPUC_TEST_REQUIRE_VALIDATION"))
+          ADD_FAILURE() << "GPUC_TEST_REQUIRE_VALIDATION is set but VK_LAYER_KHRONOS_validation "
+                           "is not installed";
+      }
       std::printf("conformance: backend %s (warpSize %u)\n", label.c_str(), info.subgroup_size);
       s.backends.push_back({label, std::move(*d)});
     }
@@ -202,42 +226,45 @@ std::string compare_outputs(const std::vector<Output>& a, const std::vector<Outp
   return "";
 }
 
-class Conformance : public ::testing::TestWithParam<size_t> {};
+// The validation layer's messages since the last call (empty: none, or not Vulkan), cleared.
+std::string take_validation_messages(rt::Device& device) {
+  std::string all;
+  for (const std::string& m : device.validation_messages()) all += m + "\n";
+  device.clear_validation_messages();
+  return all;
+}
 
-TEST_P(Conformance, MatchesReferenceOnEveryBackend) {
-  const Case& c = all_cases()[GetParam()];
-  Suite& s = suite();
-  if (s.backends.empty()) GTEST_SKIP() << "no CUDA or Vulkan device: nothing to run on";
-  Result<std::string> text = read_file((kCorpus / c.file).string());
-  ASSERT_TRUE(text) << text.error().message;
-  std::vector<std::string> targets = file_targets(*text);
-  std::map<std::string, std::vector<Output>> outputs;
-  for (BackendState& b : s.backends) {
-    std::string name(rt::backend_name(b.device.backend()));
-    Row& row = s.rows[c.file][name];
-    if (!targets.empty() && std::find(targets.begin(), targets.end(), name) == targets.end()) {
-      row = {"SKIP", "the kernel's TARGETS line excludes " + name};
-      continue;
-    }
-    auto t0 = std::chrono::steady_clock::now();
+// Runs one case on one backend and returns its report row; `outputs` receives the checked
+// outputs of a passing run. `tamper` (tests of the harness only) edits the compiled artifact
+// before it is loaded. A Vulkan validation message during the case makes it FAIL, whatever
+// its checks said.
+Row run_on_backend(const Case& c, const std::string& text, BackendState& b, uint64_t seed,
+                   std::vector<Output>* outputs,
+                   const std::function<void(Artifact&)>& tamper = nullptr) {
+  std::string name(rt::backend_name(b.device.backend()));
+  Row row;
+  auto t0 = std::chrono::steady_clock::now();
+  take_validation_messages(b.device);  // messages before this case are not its own
+  [&] {
     CompileOptions o;
     o.target = b.device.backend() == rt::Backend::Cuda ? Target::Cuda : Target::Vulkan;
     Compilation comp(o);
-    CompileOutput out = comp.compile_source((kCorpus / c.file).string(), *text);
+    CompileOutput out = comp.compile_source((kCorpus / c.file).string(), text);
     if (!out.ok) {
       std::string diag = comp.diagnostics().format_all();
       row = {"FAIL", "does not compile: " + diag.substr(0, diag.find('\n'))};
       ADD_FAILURE() << c.file << " on " << name << ": does not compile:\n" << diag;
-      continue;
+      return;
     }
     Artifact a{rt::backend_target(b.device.backend()), out.data, out.reflection};
+    if (tamper) tamper(a);
     Result<rt::Module> m = b.device.load(a);
     if (!m) {
       row = {"FAIL", "load: " + m.error().message};
       ADD_FAILURE() << c.file << " on " << name << ": " << m.error().message;
-      continue;
+      return;
     }
-    Ctx ctx(b.device, *m, case_seed(s.seed, c.file));
+    Ctx ctx(b.device, *m, seed);
     try {
       c.run(ctx);
       row = {"PASS", ""};
@@ -248,15 +275,47 @@ TEST_P(Conformance, MatchesReferenceOnEveryBackend) {
                       ctx.worst_output().c_str());
         row.detail += (row.detail.empty() ? "" : ", ") + std::string(buf);
       }
-      outputs[name] = ctx.outputs();
+      if (outputs) *outputs = ctx.outputs();
     } catch (const CaseSkipped& e) {
       row = {"SKIP", e.what()};
     } catch (const CaseFailure& e) {
       row = {"FAIL", e.what()};
-      ADD_FAILURE() << c.file << " on " << b.label << " (seed " << s.seed << "): " << e.what();
+      ADD_FAILURE() << c.file << " on " << b.label << ": " << e.what();
     }
-    row.ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }();
+  std::string messages = take_validation_messages(b.device);
+  if (!messages.empty()) {
+    row.verdict = "FAIL";
+    row.detail = "Vulkan validation: " + messages.substr(0, messages.find('\n')) +
+                 (row.detail.empty() ? "" : "; " + row.detail);
+    if (outputs) outputs->clear();
+    ADD_FAILURE() << c.file << " on " << b.label << ": Vulkan validation messages:\n" << messages;
+  }
+  row.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return row;
+}
+
+class Conformance : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(Conformance, MatchesReferenceOnEveryBackend) {
+  const Case& c = all_cases()[GetParam()];
+  Suite& s = suite();
+  if (s.backends.empty()) GTEST_SKIP() << "no CUDA or Vulkan device: nothing to run on";
+  Result<std::string> text = read_file((kCorpus / c.file).string());
+  ASSERT_TRUE(text) << text.error().message;
+  std::vector<std::string> targets = file_targets(*text);
+  std::map<std::string, std::vector<Output>> outputs;
+  SCOPED_TRACE("seed " + std::to_string(s.seed));
+  for (BackendState& b : s.backends) {
+    std::string name(rt::backend_name(b.device.backend()));
+    Row& row = s.rows[c.file][name];
+    if (!targets.empty() && std::find(targets.begin(), targets.end(), name) == targets.end()) {
+      row = {"SKIP", "the kernel's TARGETS line excludes " + name};
+      continue;
+    }
+    std::vector<Output> out;
+    row = run_on_backend(c, *text, b, case_seed(s.seed, c.file), &out);
+    if (row.verdict == "PASS") outputs[name] = std::move(out);
   }
   if (outputs.size() == 2) {
     std::string diff = compare_outputs(outputs.begin()->second, std::next(outputs.begin())->second);
@@ -281,6 +340,60 @@ INSTANTIATE_TEST_SUITE_P(Corpus, Conformance, ::testing::ValuesIn(case_indices()
 TEST(ConformanceTable, EveryCaseNamesACorpusFile) {
   for (const Case& c : all_cases())
     EXPECT_TRUE(fs::exists(kCorpus / c.file)) << c.file << " is not in tests/kernels";
+}
+
+}  // namespace
+
+namespace {
+
+// The harness itself: a case during which the validation layer reports a message fails, even
+// though its own checks pass. The kernel's reflection is edited to declare 8 bytes of parameters
+// where the shader reads 24 (saxpy's n, a, x, y): the pipeline layout's push-constant range is too
+// small for the shader, which the layer reports when the pipeline is created. n = 0: no thread
+// touches memory.
+TEST(ConformanceHarness, AValidationMessageFailsTheCase) {
+  Result<rt::Device> d = open_device("vulkan");
+  if (!d) GTEST_SKIP() << "no Vulkan device: " << d.error().message;
+  if (!d->validation_enabled()) GTEST_SKIP() << "VK_LAYER_KHRONOS_validation not installed";
+  BackendState b{"vulkan: " + d->info().name, std::move(*d)};
+  Case c{"saxpy.gk", [](Ctx& ctx) {
+           try {
+             ctx.launch("saxpy", 1, 64, {int32_t(0)});
+           } catch (const CaseFailure&) {
+             // The driver may refuse the launch too; the verdict must come from the layer.
+           }
+         }};
+  Result<std::string> text = read_file((kCorpus / c.file).string());
+  ASSERT_TRUE(text) << text.error().message;
+  bool shrunk = false;
+  auto shrink_params = [&shrunk](Artifact& a) {
+    if (a.reflection.kernels.size() != 1 || a.reflection.kernels[0].params.size() != 4) return;
+    ir::KernelReflection& k = a.reflection.kernels[0];
+    k.params.resize(1);  // n: i32 at offset 0
+    k.param_block_size = 8;
+    shrunk = true;
+  };
+  Row row;
+  ::testing::TestPartResultArray failures;
+  {
+    // The failure the harness adds is expected here: intercept it instead of failing this test.
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    row = run_on_backend(c, *text, b, 1, nullptr, shrink_params);
+  }
+  ASSERT_TRUE(shrunk) << "saxpy.gk's reflection is not (n, a, x, y) any more: update this test";
+  ASSERT_EQ(failures.size(), 1);
+  EXPECT_NE(std::string(failures.GetTestPartResult(0).message()).find("Vulkan validation messages"),
+            std::string::npos)
+      << failures.GetTestPartResult(0).message();
+  EXPECT_EQ(row.verdict, "FAIL");
+  EXPECT_NE(row.detail.find("Vulkan validation: "), std::string::npos) << row.detail;
+  // The suite's own saxpy case, on the same device, passes with no message.
+  auto real = std::find_if(all_cases().begin(), all_cases().end(),
+                           [](const Case& k) { return k.file == "saxpy.gk"; });
+  ASSERT_NE(real, all_cases().end());
+  Row clean = run_on_backend(*real, *text, b, 1, nullptr);
+  EXPECT_EQ(clean.verdict, "PASS") << clean.detail;
 }
 
 }  // namespace
