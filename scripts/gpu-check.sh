@@ -44,7 +44,11 @@ libdir=$build/lib
 if [[ -d "$libdir" ]]; then export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
 
 declare -a rows
-row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
+row() { rows+=("$(printf '%-40s %s' "$1" "$2")"); }
+# GPUC_CHECK_STEPS: which steps to run (default all: tests samples sanitizer bench), so that one
+# step can be rerun alone within the device tool's 10 minutes a command.
+steps=" ${GPUC_CHECK_STEPS:-tests samples sanitizer bench} "
+step() { [[ $steps == *" $1 "* ]]; }
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$logs/gpu.txt" 2>&1
 row "GPU" "$(head -n1 "$logs/gpu.txt")"
@@ -55,16 +59,20 @@ row "gpuc devices" "$(grep -c -E '^[* ] (cuda|vulkan):[0-9]' "$logs/devices.txt"
 #    machine has (FileCheck for golden files, spirv-val, cmake for the install and doc-example builds); those
 #    run in CI.
 mkdir -p "$build/sample-output"
-# On the GPU machine a missing CUDA or Vulkan device is a failure, not a skip.
-GPUC_TEST_REQUIRE_CUDA=1 GPUC_TEST_REQUIRE_VULKAN=1 GPUC_REPORT_DIR="$out" \
-  ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example|spirv_cli_binary' \
-  >"$out/ctest.log" 2>&1
-row "ctest (all)" "$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n1)"
-skipped=$(grep -c -i 'skipped' "$out/ctest.log")
-row "ctest skipped lines" "$skipped"
+if step tests; then
+  t0=$(date +%s)
+  # On the GPU machine a missing CUDA or Vulkan device is a failure, not a skip.
+  GPUC_TEST_REQUIRE_CUDA=1 GPUC_TEST_REQUIRE_VULKAN=1 GPUC_REPORT_DIR="$out" \
+    ctest --test-dir "$build" -j8 --output-on-failure -E 'golden|Golden|install\.|api_doc_example|spirv_cli_binary' \
+    >"$out/ctest.log" 2>&1
+  row "ctest (all)" "$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n1), $(($(date +%s) - t0)) s"
+  skipped=$(grep -c -i 'skipped' "$out/ctest.log")
+  row "ctest skipped lines" "$skipped"
+fi
 
 # 2. Samples on each backend.
 for backend in cuda vulkan; do
+  step samples || break
   pass=0 fail=0
   : >"$logs/samples-$backend.log"
   for s in "$build"/bin/sample-*; do
@@ -75,26 +83,81 @@ for backend in cuda vulkan; do
   row "samples on $backend" "$pass passed, $fail failed"
 done
 
-# 3. compute-sanitizer (memcheck, racecheck, synccheck) over the samples on the CUDA backend, with
-#    small sizes (the tools slow kernels down by orders of magnitude).
+# 3. compute-sanitizer (memcheck with leak checking, racecheck, synccheck) on the CUDA backend over
+#    the samples (size 256) and the conformance suite (every corpus case, CUDA only, the small
+#    problem sizes: the tools slow kernels down by orders of magnitude). One log per run under
+#    logs/sanitizer/; each run has a time limit (GPUC_SANITIZER_TIMEOUT, default 150 s for a
+#    conformance run, 60 s for a sample) and a failing or slow run never stops the others.
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
-if [[ -x "$sanitizer" ]]; then
+san_timeout=${GPUC_SANITIZER_TIMEOUT:-150}
+# sanitize LOG TIMEOUT TOOL CMD...: runs CMD under the tool; sets san_status (ok, errors, timeout,
+# "exit N": the program failed) and san_errors / san_warnings (from the tool's summary lines;
+# "?" when the tool printed none: it did not finish).
+sanitize() {
+  local log=$1 limit=$2 tool=$3 rc
+  shift 3
+  local flags=(--tool "$tool" --error-exitcode 3 --print-limit 100)
+  [[ $tool == memcheck ]] && flags+=(--leak-check full)
+  timeout -k 10 "$limit" "$sanitizer" "${flags[@]}" "$@" >"$log" 2>&1
+  rc=$?
+  case $rc in
+    0) san_status=ok ;; 3) san_status=errors ;; 124 | 137) san_status="timeout ${limit}s" ;;
+    *) san_status="exit $rc" ;;
+  esac
+  # "ERROR SUMMARY: N errors" (every tool); racecheck also "RACECHECK SUMMARY: N hazards displayed
+  # (E errors, W warnings)".
+  if grep -q 'ERROR SUMMARY:' "$log"; then
+    san_errors=$(grep -oE 'ERROR SUMMARY: [0-9]+' "$log" | awk '{s += $3} END {print s + 0}')
+  elif grep -q 'RACECHECK SUMMARY:' "$log"; then
+    san_errors=$(grep -oE '\([0-9]+ errors?' "$log" | tr -d '(' | awk '{s += $1} END {print s + 0}')
+  else
+    san_errors="?"
+  fi
+  san_warnings=$(grep -oE '[0-9]+ warnings?\)' "$log" | awk '{s += $1} END {print s + 0}')
+}
+if ! step sanitizer; then
+  :
+elif [[ -x "$sanitizer" ]]; then
+  mkdir -p "$logs/sanitizer"
+  "$sanitizer" --version >"$logs/sanitizer/version.txt" 2>&1
+  conformance=$build/tests/conformance/conformance_tests
   for tool in memcheck racecheck synccheck; do
-    errors=0 runs=0
-    : >"$logs/sanitizer-$tool.log"
+    # Samples.
+    t0=$(date +%s) runs=0 errors=0 warnings=0 bad=""
     for s in "$build"/bin/sample-*; do
       [[ -x "$s" ]] || continue
       runs=$((runs + 1))
+      name=$(basename "$s")
       size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=256)
-      "$sanitizer" --tool "$tool" --error-exitcode 3 "$s" --backend=cuda --runs=1 $size_arg \
-        >>"$logs/sanitizer-$tool.log" 2>&1 || { errors=$((errors + 1)); echo "SANITIZER FAILED: $s" >>"$logs/sanitizer-$tool.log"; }
+      sanitize "$logs/sanitizer/$tool-$name.log" 60 "$tool" "$s" --backend=cuda --runs=1 $size_arg
+      [[ $san_errors == "?" ]] || errors=$((errors + san_errors))
+      warnings=$((warnings + san_warnings))
+      [[ $san_status == ok ]] || bad+=" ${name#sample-}($san_status, $san_errors errors)"
     done
-    row "compute-sanitizer $tool" "$runs samples, $errors with errors"
+    row "compute-sanitizer $tool samples" \
+      "$runs runs: $errors errors, $warnings warnings, $(($(date +%s) - t0)) s${bad:+; not clean:$bad}"
+    # The conformance suite, CUDA only.
+    if [[ -x "$conformance" ]]; then
+      t0=$(date +%s)
+      mkdir -p "$logs/sanitizer/conformance-$tool"
+      log=$logs/sanitizer/$tool-conformance.log
+      GPUC_CONFORMANCE_BACKENDS=cuda GPUC_CONFORMANCE_SMALL=1 \
+        GPUC_REPORT_DIR="$logs/sanitizer/conformance-$tool" \
+        sanitize "$log" "$san_timeout" "$tool" "$conformance" --gtest_filter='Corpus/*'
+      cases=$(grep -c '^\[ RUN      \] Corpus/' "$log")
+      passed=$(grep -c '^\[       OK \] Corpus/' "$log")
+      row "compute-sanitizer $tool conformance" \
+        "$san_errors errors, $san_warnings warnings; $passed of $cases cases passed; $san_status, $(($(date +%s) - t0)) s"
+    else
+      row "compute-sanitizer $tool conformance" "not run: no $conformance"
+    fi
   done
+else
+  row "compute-sanitizer" "not run: $sanitizer not found"
 fi
 
 # 4. Benchmarks, when built.
-if [[ -x "$build/bin/gpuc-bench" ]]; then
+if step bench && [[ -x "$build/bin/gpuc-bench" ]]; then
   "$build/bin/gpuc-bench" --gpu --out "$out" >"$logs/bench.log" 2>&1
   row "benchmarks" "exit $? (bench.log, results in \$OUT)"
 fi
@@ -103,4 +166,5 @@ echo
 echo "== gpu-check summary ($(date -u +%FT%TZ))"
 printf '%s\n' "${rows[@]}" | tee "$out/summary.txt"
 tar czf "$out/logs.tar.gz" -C "$logs" . && rm -rf "$logs"
-grep -E '^[0-9]+% tests passed|The following tests FAILED' -A40 "$out/ctest.log" | tail -n 40
+[[ -f "$out/ctest.log" ]] &&
+  grep -E '^[0-9]+% tests passed|The following tests FAILED' -A40 "$out/ctest.log" | tail -n 40
