@@ -72,17 +72,18 @@ struct LaunchRequest {
   ParamBlock params;  // param_block_size bytes, the layout of the reflection
 };
 
-// A record of kBoundsRecordWords u32 at `offset` in a device buffer of many (allocated by chunks,
-// so a launch allocates nothing once the stream has enough records).
+// A record of kBoundsRecordWords u32 at `offset` in a device buffer of many (allocated by chunks
+// and zeroed once, so a launch allocates and clears nothing once the stream has enough records).
 struct BoundsSlot {
   std::shared_ptr<BufferImpl> buffer;
   size_t offset = 0;
+  bool dirty = false;  // may hold a violation: zeroed before its next launch
 };
 
 // A launch of a kernel compiled with --bounds-check whose record is not read yet (runtime.cpp).
 struct BoundsLaunch {
-  BoundsSlot record;                            // zeroed before the launch
-  uint32_t words[ir::kBoundsRecordWords] = {};  // downloaded after it
+  BoundsSlot record;                            // zero when the launch starts
+  uint32_t words[ir::kBoundsRecordWords] = {};  // read after it completed
   std::shared_ptr<ModuleImpl> module;           // keeps the reflection alive
   uint32_t kernel = 0;
   std::vector<uint64_t> extents;  // per user parameter: bytes addressable from the pointer
@@ -154,10 +155,14 @@ void enumerate_vulkan(DeviceList& list);
 Result<std::shared_ptr<DeviceImpl>> open_cuda(uint32_t index, const DeviceOptions& options);
 Result<std::shared_ptr<DeviceImpl>> open_vulkan(uint32_t index, const DeviceOptions& options);
 
-// --bounds-check: after `stream` was waited for, reads the records of its bounds-checked launches
-// and returns an error describing the first out-of-bounds access (none: ok). Not `completed` (the
-// wait failed): drops them unread.
-Status take_bounds_errors(StreamImpl& stream, bool completed);
+// --bounds-check: the number of bounds-checked launches queued on `stream` so far.
+size_t bounds_pending_count(StreamImpl& stream);
+// After a wait for `stream` that covered its first `waited` bounds-checked launches: reads their
+// records (a copy of each record chunk's range, then a wait on the idle stream) and returns an
+// error describing the first out-of-bounds access (none: ok). Not `completed` (the wait failed):
+// drops them unread. Records are read here, not per launch: a copy to pageable host memory blocks
+// the host on CUDA.
+Status take_bounds_errors(StreamImpl& stream, bool completed, size_t waited);
 
 // Formats a byte count for messages ("1.5 GiB (1610612736 bytes)").
 std::string format_bytes(uint64_t bytes);

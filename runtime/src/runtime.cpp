@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 
 #include "backend.h"
 
@@ -50,8 +51,9 @@ Status DeviceImpl::synchronize_all() {
   };
   // After each wait, the records of that stream's bounds-checked launches are complete.
   auto wait = [&](StreamImpl& stream) {
+    size_t queued = bounds_pending_count(stream);
     Status s = stream.synchronize();
-    Status b = take_bounds_errors(stream, s.ok());
+    Status b = take_bounds_errors(stream, s.ok(), queued);
     note(std::move(s));
     note(std::move(b));
   };
@@ -134,22 +136,65 @@ std::string describe_violation(const BoundsLaunch& b) {
 
 }  // namespace
 
-Status take_bounds_errors(StreamImpl& stream, bool completed) {
+size_t bounds_pending_count(StreamImpl& stream) {
+  std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+  return stream.bounds_pending.size();
+}
+
+Status take_bounds_errors(StreamImpl& stream, bool completed, size_t waited) {
   std::vector<std::unique_ptr<BoundsLaunch>> done;
   {
     std::lock_guard<std::mutex> lock(stream.bounds_mutex);
-    if (stream.bounds_pending.empty()) return {};
-    done.swap(stream.bounds_pending);
+    waited = std::min(waited, stream.bounds_pending.size());
+    if (waited == 0) return {};
+    auto end = stream.bounds_pending.begin() + static_cast<ptrdiff_t>(waited);
+    std::move(stream.bounds_pending.begin(), end, std::back_inserter(done));
+    stream.bounds_pending.erase(stream.bounds_pending.begin(), end);
+  }
+  bool read = false;
+  if (completed) {
+    // One copy per record chunk, of the range its records span.
+    struct Range {
+      BufferImpl* buffer;
+      size_t begin, end;
+      std::vector<uint32_t> words;
+    };
+    std::vector<Range> ranges;
+    const size_t bytes = ir::kBoundsRecordWords * 4;
+    for (const auto& b : done) {
+      auto it = std::find_if(ranges.begin(), ranges.end(),
+                             [&](const Range& r) { return r.buffer == b->record.buffer.get(); });
+      if (it == ranges.end())
+        ranges.push_back({b->record.buffer.get(), b->record.offset, b->record.offset + bytes, {}});
+      else {
+        it->begin = std::min(it->begin, b->record.offset);
+        it->end = std::max(it->end, b->record.offset + bytes);
+      }
+    }
+    Status s;
+    for (Range& r : ranges) {
+      r.words.resize((r.end - r.begin) / 4);
+      if (s) s = stream.download(*r.buffer, r.begin, r.words.data(), r.end - r.begin, {});
+    }
+    if (s) s = stream.synchronize();
+    read = s.ok();
+    if (read)
+      for (auto& b : done)
+        for (const Range& r : ranges)
+          if (r.buffer == b->record.buffer.get())
+            std::memcpy(b->words, r.words.data() + (b->record.offset - r.begin) / 4, bytes);
   }
   std::string first;
   size_t others = 0;
-  for (const auto& b : done)
-    if (completed && b->words[ir::kBoundsCount] != 0) {
-      if (first.empty())
-        first = describe_violation(*b);
-      else
-        ++others;
-    }
+  for (auto& b : done) {
+    bool violated = read && b->words[ir::kBoundsCount] != 0;
+    b->record.dirty = !read || violated;  // unread: its state is unknown
+    if (!violated) continue;
+    if (first.empty())
+      first = describe_violation(*b);
+    else
+      ++others;
+  }
   {
     std::lock_guard<std::mutex> lock(stream.bounds_mutex);
     for (auto& b : done) stream.bounds_free.push_back(std::move(b->record));
@@ -604,7 +649,8 @@ Status prepare_launch(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3
 namespace {
 
 // --bounds-check: writes the sizes and the record's address into the hidden parameters, then
-// queues: zero the record, the launch, download the record (read at the next wait).
+// queues the launch (and the zeroing of a record a violation dirtied); the record is read at the
+// next wait (take_bounds_errors).
 Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream,
                              const std::shared_ptr<detail::ModuleImpl>& module, uint32_t kernel,
                              std::unique_ptr<detail::BoundsLaunch> b, detail::LaunchRequest& req,
@@ -628,14 +674,18 @@ Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream
   if (!record_param)
     return make_error("kernel '" + k.name +
                       "' is bounds-checked but has no record parameter (corrupt reflection)");
+  const uint32_t zero = 0;
+  const size_t bytes = ir::kBoundsRecordWords * 4;
   {
     std::lock_guard<std::mutex> lock(stream.bounds_mutex);
     if (stream.bounds_free.empty()) {
-      // A chunk of records: every launch queued before the next wait holds one.
-      constexpr size_t kChunk = 256, kBytes = ir::kBoundsRecordWords * 4;
-      Result<std::shared_ptr<detail::BufferImpl>> r = dev.alloc(kChunk * kBytes);
+      // A chunk of records, zeroed once: every launch queued before the next wait holds one.
+      constexpr size_t kChunk = 256;
+      Result<std::shared_ptr<detail::BufferImpl>> r = dev.alloc(kChunk * bytes);
       if (!r) return r.error();
-      for (size_t i = kChunk; i-- > 0;) stream.bounds_free.push_back({*r, i * kBytes});
+      Status z = stream.fill(**r, 0, kChunk * bytes, &zero, 4, {*r});
+      if (!z) return z;
+      for (size_t i = kChunk; i-- > 0;) stream.bounds_free.push_back({*r, i * bytes, false});
     }
     b->record = std::move(stream.bounds_free.back());
     stream.bounds_free.pop_back();
@@ -644,21 +694,17 @@ Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream
   std::memcpy(req.params.data() + record_param->offset, &record_address, 8);
   b->module = module;
   b->kernel = kernel;
-  auto give_back = [&] {
-    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
-    stream.bounds_free.push_back(std::move(b->record));
-  };
-  const uint32_t zero = 0;
-  detail::BufferImpl& rec = *b->record.buffer;
-  Status s =
-      stream.fill(rec, b->record.offset, ir::kBoundsRecordWords * 4, &zero, 4, {b->record.buffer});
+  Status s;
+  if (b->record.dirty) {
+    s = stream.fill(*b->record.buffer, b->record.offset, bytes, &zero, 4, {b->record.buffer});
+    if (s) b->record.dirty = false;
+  }
   if (s) s = stream.launch(req, std::move(keep));
   if (!s) {
-    give_back();
+    std::lock_guard<std::mutex> lock(stream.bounds_mutex);
+    stream.bounds_free.push_back(std::move(b->record));
     return s;
   }
-  s = stream.download(rec, b->record.offset, b->words, sizeof b->words, {b->record.buffer});
-  if (!s) return s;  // the record stays with the launch it may still be in use by
   std::lock_guard<std::mutex> lock(stream.bounds_mutex);
   stream.bounds_pending.push_back(std::move(b));
   return {};
@@ -796,8 +842,9 @@ Status Stream::flush() {
 
 Status Stream::synchronize() {
   if (!impl_) return make_error("synchronize on an empty Stream");
+  size_t queued = detail::bounds_pending_count(*impl_);
   Status s = impl_->synchronize();
-  Status b = detail::take_bounds_errors(*impl_, s.ok());
+  Status b = detail::take_bounds_errors(*impl_, s.ok(), queued);
   return s ? b : s;
 }
 
