@@ -197,6 +197,10 @@ TEST(BoundsCheckPass, PointerInVarCarriesTheShadowOfEachStore) {
       << c->text;
   // No select chain over the parameters: the provenance is known.
   EXPECT_EQ(c->text.find("select"), std::string::npos);
+  // Until the first store the shadow says "size 0, no parameter": an access through the
+  // uninitialised pointer is reported, never made.
+  EXPECT_TRUE(std::regex_search(c->text, std::regex(R"(store %\w+, (%\w+) align 4\n)"))) << c->text;
+  EXPECT_NE(c->text.find("= const 4294967295 : u32"), std::string::npos);
 }
 
 TEST(BoundsCheckPass, PointerArithmeticLoopKeepsTheRoot) {

@@ -251,6 +251,20 @@ class BoundsChecker {
       note_offset_ = b_.create_var(t_.u64());
       b_.create_store(note_count_, u32c(0));
     }
+    // The shadow variables of the tracked pointer variables, at entry (a `var` inside a loop keeps
+    // its storage across iterations; so must its shadow). Until a store, the shadow is size 0 and
+    // kBoundsUnknown: an access through an uninitialised pointer is reported, never made.
+    for (uint32_t v = 0; v < tracked_.size(); ++v) {
+      if (!tracked_[v]) continue;
+      Shadow vs;
+      vs.base = b_.create_var(t_.u64());
+      vs.size = b_.create_var(t_.u64());
+      vs.param = b_.create_var(t_.u32());
+      b_.create_store(vs.base, u64c(0));
+      b_.create_store(vs.size, u64c(0));
+      b_.create_store(vs.param, u32c(kBoundsUnknown));
+      var_shadow_[v] = vs;
+    }
     for (uint32_t i = 0; i < fs_->user_params; ++i) {
       const Shadow& ps = fs_->param_shadow[i];
       if (!ps.size) continue;
@@ -469,15 +483,6 @@ class BoundsChecker {
     // Shadows of what the inst defines.
     const Inst& in = f_->inst(id);
     ValueId result = in.result;
-    if (op == Op::Var && tracked_[result.index]) {
-      Shadow vs;
-      vs.base = b_.create_var(t_.u64());
-      vs.size = b_.create_var(t_.u64());
-      vs.param = b_.create_var(t_.u32());
-      if (result.index >= var_shadow_.size()) var_shadow_.resize(result.index + 1);
-      var_shadow_[result.index] = vs;
-      return;
-    }
     if (op == Op::Store && in.operands[0].index < tracked_.size() &&
         tracked_[in.operands[0].index]) {
       Shadow vs = var_shadow_[in.operands[0].index];
