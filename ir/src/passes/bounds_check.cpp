@@ -44,7 +44,6 @@ struct Shadow {
 };
 
 struct FunctionState {
-  bool checked = false;              // in the call graph of a kernel: transformed
   uint32_t user_params = 0;          // parameter count before the pass
   std::vector<Shadow> param_shadow;  // per original parameter (global pointers only)
   ValueId record;
@@ -65,13 +64,12 @@ class BoundsChecker {
     size_t n = m_.functions.size();
     state_.resize(n);
     for (size_t i = 0; i < n; ++i) scan_calls(static_cast<uint32_t>(i));
+    // Every function, also those no kernel calls any more (the inliner leaves them in the module,
+    // and one may still call a function a kernel calls, whose signature changes here).
     for (size_t i = 0; i < n; ++i)
-      if (m_.functions[i]->is_kernel()) mark_checked(static_cast<uint32_t>(i));
-    for (size_t i = 0; i < n; ++i)
-      if (state_[i].checked && !add_hidden_params(static_cast<uint32_t>(i))) return false;
+      if (!add_hidden_params(static_cast<uint32_t>(i))) return false;
     build_report_function();
-    for (size_t i = 0; i < n; ++i)
-      if (state_[i].checked) transform(static_cast<uint32_t>(i));
+    for (size_t i = 0; i < n; ++i) transform(static_cast<uint32_t>(i));
     for (size_t i = 0; i < n; ++i) {
       const Function& f = *m_.functions[i];
       if (!f.is_kernel()) continue;
@@ -120,12 +118,6 @@ class BoundsChecker {
       if (in.op == Op::Call && in.symbol < m_.functions.size())
         state_[fi].callees.insert(in.symbol);
     });
-  }
-
-  void mark_checked(uint32_t fi) {
-    if (state_[fi].checked) return;
-    state_[fi].checked = true;
-    for (uint32_t c : state_[fi].callees) mark_checked(c);
   }
 
   void collect_sites(uint32_t fi, std::unordered_set<uint32_t>& seen, std::vector<uint32_t>& out) {

@@ -28,7 +28,7 @@ struct BoundsCheckInfo {
   std::vector<BoundsSite> sites;  // indexed by site id
 };
 
-// Inserts the checks into every kernel of a verified module and every device function they call.
+// Inserts the checks into every kernel and device function of a verified module.
 // Runs after the optimisation pipeline; the result verifies. Returns false (errors reported) on a
 // module it cannot check (a user name that collides with a hidden one).
 bool insert_bounds_checks(Module& module, DiagnosticEngine& diags, BoundsCheckInfo* info);
