@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 
 #include "gpuc/compiler.h"
 #include "gpuc/runtime/runtime.h"
@@ -285,6 +286,33 @@ TEST_P(BoundsCheck, ManyLaunchesReuseRecordsAndReportTheFirst) {
   EXPECT_NE(last.error().message.find("element 64 (byte offset 256) of a 256-byte buffer"),
             std::string::npos)
       << last.error().message;
+}
+
+// A bundle of checked code (what `gpuc --target=all --bounds-check -o k.gpub` writes) keeps the
+// reflection through serialization: its kernels launch checked.
+TEST_P(BoundsCheck, CheckedBundlesRoundTrip) {
+  std::string path = ::testing::TempDir() + "/bounds_bundle.gk";
+  { std::ofstream(path) << kKernels; }
+  gpuc::CompileOptions options;
+  options.bounds_check = true;
+  gpuc::Target target = GetParam() == Backend::Cuda ? gpuc::Target::Cuda : gpuc::Target::Vulkan;
+  std::string diags;
+  gpuc::Result<gpuc::Bundle> b =
+      gpuc::compile_bundle(path, options, std::span<const gpuc::Target>(&target, 1), &diags);
+  ASSERT_TRUE(b) << b.error().message << diags;
+  gpuc::Result<std::string> bytes = gpuc::serialize_bundle(*b);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  gpuc::Result<gpuc::Bundle> back = gpuc::parse_bundle(*bytes);
+  ASSERT_TRUE(back) << back.error().message;
+  Module m = dev_.load(*back).value();
+  Kernel k = m.kernel("copy").value();
+  EXPECT_TRUE(k.reflection().bounds_checked);
+  TypedBuffer<float> dx = floats(10, 1.0f), dy = floats(20, 0.0f);
+  ASSERT_TRUE(dev_.launch(k, 1, 20, {20, dx, dy}));
+  gpuc::Status s = dev_.synchronize();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("of a 40-byte buffer (9 more"), std::string::npos)
+      << s.error().message;
 }
 
 }  // namespace
