@@ -19,8 +19,8 @@
 // reports them once, before each `return`, through @__gpuc_oob_report (one atomic add of the
 // count; the report that finds the count 0 writes the details). Per-access code stays free of
 // atomics: a SIMD implementation (llvmpipe) runs a divergent branch's code under a mask, and
-// atomics in every access's failure branch made checked saxpy 4x slower there. A device function
-// that was not inlined reports each violation directly.
+// atomics in every access's failure branch made checked saxpy about 3x slower there. A device
+// function that was not inlined reports each violation directly.
 #include "gpuc/ir/bounds_check.h"
 
 #include <string>
