@@ -46,6 +46,11 @@ __global__ void members(int i, Pair* s, float4* v) {
   s[i].b[2] = 7;
   v[i].w = 1.0f;
 }
+// out[0] = table[0][i]: a pointer loaded from memory, matched against the parameters' buffers.
+__global__ void gather(float* const* table, int i, float* out) {
+  const float* p = table[0];
+  out[0] = p[i];
+}
 // Not inlined (a return inside a loop): checked through the shadow parameters it receives.
 __device__ int find(const int* p, int n, int key) {
   for (int k = 0; k < n; ++k)
@@ -240,6 +245,38 @@ TEST_P(BoundsCheck, DeviceFunctionThatWasNotInlined) {
                                    "buffer (1 more"),
             std::string::npos)
       << s.error().message;
+}
+
+TEST_P(BoundsCheck, PointersLoadedFromMemoryAreCheckedAgainstTheParameters) {
+  Kernel k = kernel("gather");
+  TypedBuffer<float> out = dev_.alloc_array<float>(8).value();
+  std::vector<float> init = {0, 1, 2, 3, 4, 5, 6, 7};
+  ASSERT_TRUE(out.upload(init));
+  TypedBuffer<uint64_t> table = dev_.alloc_array<uint64_t>(1).value();
+  // Into `out` (element 4): in bounds up to out[7].
+  ASSERT_TRUE(table.fill(out.device_address() + 16));
+  ASSERT_TRUE(dev_.launch(k, 1, 1, {table, 1, out}));
+  ASSERT_TRUE(dev_.synchronize());
+  EXPECT_EQ(out.download().value()[0], 5.0f);
+  ASSERT_TRUE(dev_.launch(k, 1, 1, {table, 4, out}));
+  gpuc::Status s = dev_.synchronize();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("parameter 'out' (#2), element 8 (byte offset 32) of a 32-byte "
+                                   "buffer"),
+            std::string::npos)
+      << s.error().message;
+  // Into a buffer the kernel did not receive: every access through it is reported.
+  TypedBuffer<float> elsewhere = floats(4, 3.0f);
+  ASSERT_TRUE(table.fill(elsewhere.device_address()));
+  ASSERT_TRUE(dev_.launch(k, 1, 1, {table, 0, out}));
+  s = dev_.synchronize();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("out-of-bounds load in kernel 'gather'"), std::string::npos)
+      << s.error().message;
+  EXPECT_NE(s.error().message.find("through a pointer into no parameter's buffer (byte offset 0"),
+            std::string::npos)
+      << s.error().message;
+  EXPECT_EQ(out.download().value()[0], 0.0f);  // the skipped load yielded zero
 }
 
 TEST_P(BoundsCheck, RawAddressesNeedASize) {
