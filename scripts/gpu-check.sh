@@ -83,19 +83,29 @@ for backend in cuda vulkan; do
   row "samples on $backend" "$pass passed, $fail failed"
 done
 
-# 3. compute-sanitizer (memcheck with leak checking, racecheck, synccheck) on the CUDA backend over
-#    the samples (size 256) and the conformance suite (every corpus case, CUDA only, the small
-#    problem sizes: the tools slow kernels down by orders of magnitude). One log per run under
-#    logs/sanitizer/; each run has a time limit (GPUC_SANITIZER_TIMEOUT, default 150 s for a
-#    conformance run, 60 s for a sample) and a failing or slow run never stops the others.
+# 3. compute-sanitizer (memcheck with leak checking, synccheck, racecheck: the slowest last) on the
+#    CUDA backend over the conformance suite (every corpus case, CUDA only, the small problem sizes:
+#    the tools slow kernels down by orders of magnitude) and the samples (size 256). One log per
+#    run under logs/sanitizer/. Each run has a time limit (GPUC_SANITIZER_TIMEOUT, default 120 s
+#    for a conformance run; 60 s for a sample) and the whole step a budget (GPUC_SANITIZER_BUDGET,
+#    default 480 s) that no limit may overrun: runs left when it is spent are reported as not run.
+#    A failing or slow run never stops the others.
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
-san_timeout=${GPUC_SANITIZER_TIMEOUT:-150}
+san_timeout=${GPUC_SANITIZER_TIMEOUT:-120}
+san_deadline=$(($(date +%s) + ${GPUC_SANITIZER_BUDGET:-480}))
 # sanitize LOG TIMEOUT TOOL CMD...: runs CMD under the tool; sets san_status (ok, errors, timeout,
 # "exit N": the program failed) and san_errors / san_warnings (from the tool's summary lines;
 # "?" when the tool printed none: it did not finish).
 sanitize() {
-  local log=$1 limit=$2 tool=$3 rc
+  local log=$1 limit=$2 tool=$3 rc left
   shift 3
+  left=$((san_deadline - $(date +%s)))
+  if ((left < 5)); then
+    san_status="not run (budget spent)" san_errors="?" san_warnings=0
+    echo "not run: GPUC_SANITIZER_BUDGET spent" >"$log"
+    return
+  fi
+  ((limit > left)) && limit=$left
   local flags=(--tool "$tool" --error-exitcode 3 --print-limit 100)
   [[ $tool == memcheck ]] && flags+=(--leak-check full)
   timeout -k 10 "$limit" "$sanitizer" "${flags[@]}" "$@" >"$log" 2>&1
@@ -121,21 +131,7 @@ elif [[ -x "$sanitizer" ]]; then
   mkdir -p "$logs/sanitizer"
   "$sanitizer" --version >"$logs/sanitizer/version.txt" 2>&1
   conformance=$build/tests/conformance/conformance_tests
-  for tool in memcheck racecheck synccheck; do
-    # Samples.
-    t0=$(date +%s) runs=0 errors=0 warnings=0 bad=""
-    for s in "$build"/bin/sample-*; do
-      [[ -x "$s" ]] || continue
-      runs=$((runs + 1))
-      name=$(basename "$s")
-      size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=256)
-      sanitize "$logs/sanitizer/$tool-$name.log" 60 "$tool" "$s" --backend=cuda --runs=1 $size_arg
-      [[ $san_errors == "?" ]] || errors=$((errors + san_errors))
-      warnings=$((warnings + san_warnings))
-      [[ $san_status == ok ]] || bad+=" ${name#sample-}($san_status, $san_errors errors)"
-    done
-    row "compute-sanitizer $tool samples" \
-      "$runs runs: $errors errors, $warnings warnings, $(($(date +%s) - t0)) s${bad:+; not clean:$bad}"
+  for tool in memcheck synccheck racecheck; do
     # The conformance suite, CUDA only.
     if [[ -x "$conformance" ]]; then
       t0=$(date +%s)
@@ -151,6 +147,20 @@ elif [[ -x "$sanitizer" ]]; then
     else
       row "compute-sanitizer $tool conformance" "not run: no $conformance"
     fi
+    # Samples.
+    t0=$(date +%s) runs=0 errors=0 warnings=0 bad=""
+    for s in "$build"/bin/sample-*; do
+      [[ -x "$s" ]] || continue
+      runs=$((runs + 1))
+      name=$(basename "$s")
+      size_arg=$("$s" --help 2>/dev/null | grep -q -- '--size=' && echo --size=256)
+      sanitize "$logs/sanitizer/$tool-$name.log" 60 "$tool" "$s" --backend=cuda --runs=1 $size_arg
+      [[ $san_errors == "?" ]] || errors=$((errors + san_errors))
+      warnings=$((warnings + san_warnings))
+      [[ $san_status == ok ]] || bad+=" ${name#sample-}($san_status, $san_errors errors)"
+    done
+    row "compute-sanitizer $tool samples" \
+      "$runs runs: $errors errors, $warnings warnings, $(($(date +%s) - t0)) s${bad:+; not clean:$bad}"
   done
 else
   row "compute-sanitizer" "not run: $sanitizer not found"
