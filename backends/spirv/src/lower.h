@@ -176,7 +176,7 @@ class Lowering {
   void define(const ir::Inst& inst, Id id) { values_[inst.result.index] = id; }
   Id pointer_for_access(const ir::Inst& inst, ir::ValueId ptr);
   Id index32(Id index, ir::TypeId index_type);
-  std::optional<std::pair<ir::ValueId, Id>> split_constant_offset(ir::ValueId index);
+  std::optional<std::pair<ir::ValueId, int64_t>> split_constant_offset(ir::ValueId index);
   Id pointer_barrier(ir::TypeId t, Id loaded);
 
   // --- the visitor

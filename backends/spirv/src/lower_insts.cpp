@@ -224,14 +224,14 @@ Id Lowering::pointer_for_access(const ir::Inst& inst, ir::ValueId ptr) {
 }
 
 // A global pointer's index `a + c` or `a - c` with a constant c, in a signed type of 32 bits or
-// more: returns {a, the constant +-c} so that p + (a + c) is emitted as (p + a) + c. Sound because
+// more: returns {a, +-c} so that p + (a + c) is emitted as (p + a * size) + c * size. Sound because
 // signed overflow is undefined in C (the NVVM backend marks the same adds `nsw`), so a + c does
-// not wrap and the two addresses are equal. Why: OpPtrAccessChain sign-extends a 32-bit element
-// index (§3.32.8: a signed count of elements), and without the no-wrap fact a driver must
-// compute sext(a + c) for every access, where nvcc and glslc's in-bounds runtime-array indexing
-// let it compute p + a once and fold c into the load's immediate offset (stencil_5pt's five
-// loads). Not for `a - MIN` (its negation wraps) or narrower or unsigned types (they wrap).
-std::optional<std::pair<ir::ValueId, Id>> Lowering::split_constant_offset(ir::ValueId index) {
+// not wrap and the two addresses are equal. Why: the index is sign-extended to 64 bits for the
+// address arithmetic, and without the no-wrap fact a driver must compute sext(a + c) for every
+// access, where nvcc's PTX computes p + a once and folds c into the load's immediate offset
+// (stencil_5pt's five loads). Not for `a - MIN` (its negation wraps) or narrower or unsigned
+// types (they wrap).
+std::optional<std::pair<ir::ValueId, int64_t>> Lowering::split_constant_offset(ir::ValueId index) {
   ir::InstId def = fn_->def_of(index);
   if (!def.valid()) return std::nullopt;
   const ir::Inst& op = fn_->inst(def);
@@ -259,7 +259,7 @@ std::optional<std::pair<ir::ValueId, Id>> Lowering::split_constant_offset(ir::Va
     if (v == min) return std::nullopt;
     v = -v;
   }
-  return std::make_pair(a, iconst(s, v));
+  return std::make_pair(a, v);
 }
 
 // SPIRV-Tools (2023.1) mem2reg bug: for `%p = OpLoad %var` followed by `OpLoad/OpStore %p`, its
@@ -309,8 +309,9 @@ void Lowering::lower_if(const ir::Inst& inst) {
   new_block(merge);
 }
 
-// Ops that lower to instructions of the current block only (no blocks of their own, unlike
-// atomic.inc's loop or the float-math sequences) and may run in a loop header.
+// Ops that lower to instructions of the current block only and may run in a loop header (a short,
+// conservative list; what must stay out opens blocks of its own: `if`, `loop`, atomic.inc's
+// compare-exchange loop).
 static bool straight_line(ir::Op op) {
   if (ir::is_binary_arith(op) || ir::is_compare(op) || ir::is_gpu_id(op)) return true;
   switch (op) {
@@ -964,23 +965,33 @@ void Lowering::lower_memory(const ir::Inst& inst) {
       ir::TypeId it = fn_->type_of(inst.operands[1]);
       Id i = value(inst, inst.operands[1]);
       if (!is_logical(p)) {
-        // C pointer arithmetic p + i: OpPtrAccessChain steps by the pointer type's ArrayStride.
+        // C pointer arithmetic p + i as integer arithmetic on the 64-bit address:
+        // ConvertUToPtr(ConvertPtrToU(p) + i * sizeof(*p)), the index widened with its signedness.
+        // Not OpPtrAccessChain: NVIDIA's Vulkan driver (580.159, H100) computes its Element's byte
+        // offset in 32 bits and zero-extends it, so a negative index (q[-1], mid[i - n]; a 64-bit
+        // Element too) addressed p + 4 GiB - k and loads read zeros (found by the --bounds-check
+        // tests and a probe on the H100). The integer form is exact on every driver and is the
+        // address arithmetic nvcc's PTX does (mul.wide.s32, add.s64).
         Shape s = shape(it);
-        Id base = value(inst, p);
+        const Shape u64 = Shape{Shape::Int, 64, false, 1};
+        const Id u64_type = type(u64);
+        const int64_t stride = types_.info(types_.pointee(inst.type)).size;
+        auto byte_offset = [&](Id index) {
+          // OpIAdd/OpIMul take operands of either signedness (§3.32.13); only the width matters.
+          Id wide = s.width < 64 ? convert(index, s, s.with(Shape::Int, 64, s.is_signed)) : index;
+          return stride == 1 ? wide : bin(SpvOp::OpIMul, u64_type, wide, iconst(u64, stride));
+        };
+        Id address = un(SpvOp::OpConvertPtrToU, u64_type, value(inst, p));
         if (auto split = split_constant_offset(inst.operands[1])) {
           // p + (a + c) as (p + a) + c: p + a is shared by the neighbouring accesses p[a - 1],
-          // p[a], p[a + 1] and the constant becomes an immediate offset (see
+          // p[a], p[a + 1] and c * sizeof(*p) folds into the load's immediate offset (see
           // split_constant_offset).
-          Id pa = mod_.next_id();
-          code().op_ptr_access_chain(type(inst.type), pa, base, value(inst, split->first), {});
-          base = pa;
-          i = split->second;
-        } else if (s.width < 32) {
-          i = convert(i, s, s.with(Shape::Int, 32, s.is_signed));
+          address = bin(SpvOp::OpIAdd, u64_type, address, byte_offset(value(inst, split->first)));
+          address = bin(SpvOp::OpIAdd, u64_type, address, iconst(u64, split->second * stride));
+        } else {
+          address = bin(SpvOp::OpIAdd, u64_type, address, byte_offset(i));
         }
-        Id r = mod_.next_id();
-        code().op_ptr_access_chain(type(inst.type), r, base, i, {});
-        define(inst, r);
+        define(inst, un(SpvOp::OpConvertUToPtr, type(inst.type), address));
         return;
       }
       LogicalPtr lp = *logical_[p.index];
