@@ -264,6 +264,31 @@ TEST(Lowering, SignedConstantIndexOffsetsAreSplit) {
   EXPECT_EQ(offsets("unsigned"), std::make_pair(0, std::vector<int64_t>{}));
 }
 
+// Each global pointer is converted to its 64-bit address once per region (address_of), so the
+// neighbouring accesses share it: in[i - 1], in[i], in[i + 1] and out[i] take one OpConvertPtrToU
+// per pointer, at -O0 as at -O2 (SPIRV-Tools does not merge the conversions itself).
+TEST(Lowering, OneAddressConversionPerPointerAndRegion) {
+  for (int opt : {0, 2}) {
+    CompileOptions options;
+    options.target = Target::Vulkan;
+    options.emit = Emit::Spirv;
+    options.opt_level = opt;
+    options.validate = true;
+    Compilation c(options);
+    CompileOutput out = c.compile_source(
+        "k.gk",
+        "__global__ void k(const float* in, float* out) {\n  int i = threadIdx.x + 1;\n"
+        "  out[i] = in[i - 1] + in[i] + in[i + 1];\n}\n");
+    ASSERT_TRUE(out.ok) << c.diagnostics().format_all();
+    std::vector<uint32_t> words(out.data.size() / 4);
+    std::memcpy(words.data(), out.data.data(), words.size() * 4);
+    int conversions = 0;
+    for (const SpvInst& i : parse_words(words))
+      if (static_cast<spv::Op>(i.opcode) == spv::Op::OpConvertPtrToU) ++conversions;
+    EXPECT_EQ(conversions, 2) << "-O" << opt << "\n" << disassemble(words);
+  }
+}
+
 // A `for` loop's exit test is evaluated in the loop header (glslang's form), which is what
 // SPIRV-Tools' loop-unroll pass needs to honour `#pragma unroll` at -O2, as nvcc does.
 TEST(Lowering, PragmaUnrollLoopsAreUnrolledAtO2) {

@@ -412,6 +412,8 @@ void Lowering::lower_function(size_t info_index) {
   vars_.clear();
   body_.clear();
   loops_.clear();
+  addresses_.clear();
+  address_log_.clear();
   global_barriers_ = barriers_ordering_global_memory(m_, f);
   if (options_.debug_names) mod_.debug_names().op_name(info_->id, f.name);
   current_loc_ = f.loc;

@@ -119,6 +119,10 @@ class Lowering {
   // Per inst index: the `barrier`s that must order global memory (barrier_semantics.h).
   std::vector<bool> global_barriers_;
   std::vector<LoopTargets> loops_;
+  // address_of's conversions: pointer <id> -> its OpConvertPtrToU, and the pointers in the order
+  // they were converted (lower_region drops a region's entries when it ends).
+  std::map<Id, Id> addresses_;
+  std::vector<Id> address_log_;
 
   // --- diagnostics
   // -----------------------------------------------------------------------------------
@@ -183,6 +187,7 @@ class Lowering {
   // --------------------------------------------------------------------------------------
   // Lowers insts [first, end) of `region` (all of it by default).
   void lower_region(ir::RegionId region, size_t first = 0, size_t end = SIZE_MAX);
+  Id address_of(Id ptr);
   void lower_inst(const ir::Inst& inst);
   void lower_if(const ir::Inst& inst);
   void lower_loop(const ir::Inst& inst);

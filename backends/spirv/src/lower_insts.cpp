@@ -274,7 +274,21 @@ Id Lowering::pointer_barrier(ir::TypeId t, Id loaded) {
 
 // ===== the visitor ===============================================================================
 
+// The 64-bit address of a global pointer (OpConvertPtrToU), one per pointer <id> in the regions
+// being lowered: SPIRV-Tools' redundancy elimination does not merge OpConvertPtrToU, so without
+// this every `index` of a pointer converted it again and the sums on it were never shared.
+// lower_region forgets the conversions made in a region when it ends, so a reused <id> always
+// dominates its use (SPIR-V §2.16: structured regions nest in the dominator tree).
+Id Lowering::address_of(Id ptr) {
+  if (auto it = addresses_.find(ptr); it != addresses_.end()) return it->second;
+  Id r = un(SpvOp::OpConvertPtrToU, type(Shape{Shape::Int, 64, false, 1}), ptr);
+  addresses_.emplace(ptr, r);
+  address_log_.push_back(ptr);
+  return r;
+}
+
 void Lowering::lower_region(ir::RegionId region, size_t first, size_t end) {
+  size_t addresses_before = address_log_.size();
   const std::vector<ir::InstId>& insts = fn_->region(region).insts;
   for (size_t k = first; k < std::min(end, insts.size()); ++k) {
     ir::InstId id = insts[k];
@@ -287,6 +301,8 @@ void Lowering::lower_region(ir::RegionId region, size_t first, size_t end) {
     current_inst_ = id;
     lower_inst(inst);
   }
+  for (; address_log_.size() > addresses_before; address_log_.pop_back())
+    addresses_.erase(address_log_.back());
 }
 
 void Lowering::lower_if(const ir::Inst& inst) {
@@ -981,7 +997,7 @@ void Lowering::lower_memory(const ir::Inst& inst) {
           Id wide = s.width < 64 ? convert(index, s, s.with(Shape::Int, 64, s.is_signed)) : index;
           return stride == 1 ? wide : bin(SpvOp::OpIMul, u64_type, wide, iconst(u64, stride));
         };
-        Id address = un(SpvOp::OpConvertPtrToU, u64_type, value(inst, p));
+        Id address = address_of(value(inst, p));
         if (auto split = split_constant_offset(inst.operands[1])) {
           // p + (a + c) as (p + a) + c: p + a is shared by the neighbouring accesses p[a - 1],
           // p[a], p[a + 1] and c * sizeof(*p) folds into the load's immediate offset (see
