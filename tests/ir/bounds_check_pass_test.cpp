@@ -423,7 +423,8 @@ TEST(BoundsCheckPass, EveryGirFileInTheRepositoryStaysValid) {
     EXPECT_EQ(print_module(*again), printed) << p;
     ++checked;
   }
-  EXPECT_GE(checked, 30u);
+  // 26 valid .gir files in the repository on 2026-11-25: the walk must find most of them.
+  EXPECT_GE(checked, 20u);
 }
 
 }  // namespace
