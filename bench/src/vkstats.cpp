@@ -286,7 +286,8 @@ bool inspect(Vk& vk, const Options& opt, const Input& in) {
     std::printf("statistics (%u):\n", ns);
     for (const VkPipelineExecutableStatisticKHR& s : stats) {
       std::string v = stat_value(s);
-      std::printf("  %-32s %14s   %s\n", s.name, v.c_str(), s.description);
+      std::printf("  %-32s %14s   %s\n", one_line(s.name).c_str(), v.c_str(),
+                  one_line(s.description).c_str());
       if (tsv) tsv << e << '\t' << one_line(s.name) << '\t' << v << '\n';
     }
 
