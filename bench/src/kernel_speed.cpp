@@ -409,53 +409,110 @@ std::string err_of(const Error& e) {
   return e.message;
 }
 
-Measured measure(rt::Device& dev, const Artifact& art, const std::string& kernel_name,
-                 const Instance& in, int runs) {
-  Measured m;
-  Result<rt::Module> mod = dev.load(art);
-  if (!mod) return {0, "load: " + err_of(mod.error())};
-  Result<rt::Kernel> k = mod->kernel(kernel_name);
-  if (!k) return {0, err_of(k.error())};
+// One side of a comparison: an artifact, its loaded kernel and its timings.
+struct Side {
+  const Artifact* artifact = nullptr;
+  rt::Module module;
+  rt::Kernel kernel;
+  Measured result;
+  std::vector<double> times;
+  bool timed() const { return result.error.empty(); }
+};
+
+// Measures gpuc's code and the peer's on the same buffers, interleaved. Both sides use one set of
+// buffers (each side's correctness launch starts from freshly uploaded `init`), then warm up, then
+// alternate timed launches (a b, b a, a b, ...), so neither side pays alone for what comes first
+// in a process: freshly allocated memory, clocks ramping up. (Timing gpuc's side first on its own
+// buffers made it up to 3.5x slower in one-kernel processes on the H100, 2026-11-25.)
+void measure_pair(rt::Device& dev, const std::string& kernel_name, const Instance& in, int runs,
+                  Side& a, Side* b) {
+  std::vector<Side*> sides{&a};
+  if (b) sides.push_back(b);
+  for (Side* side : sides) {
+    Result<rt::Module> mod = dev.load(*side->artifact);
+    if (!mod) {
+      side->result = {0, "load: " + err_of(mod.error())};
+      continue;
+    }
+    side->module = *mod;
+    Result<rt::Kernel> k = side->module.kernel(kernel_name);
+    if (!k) {
+      side->result = {0, err_of(k.error())};
+      continue;
+    }
+    side->kernel = *k;
+  }
   std::vector<rt::Buffer> bufs;
-  for (const Bytes& b : in.init) {
-    Result<rt::Buffer> buf = dev.alloc(b.size());
-    if (!buf) return {0, "alloc: " + err_of(buf.error())};
-    Status s = buf->upload(b.data(), b.size());
-    if (!s) return {0, "upload: " + err_of(s.error())};
+  for (const Bytes& init : in.init) {
+    Result<rt::Buffer> buf = dev.alloc(init.size());
+    if (!buf) {
+      for (Side* side : sides)
+        if (side->timed()) side->result = {0, "alloc: " + err_of(buf.error())};
+      return;
+    }
     bufs.push_back(*buf);
   }
   std::vector<rt::Arg> args = in.args(bufs);
   rt::Stream stream = dev.stream();
-  Status s = stream.launch(*k, in.grid, in.block, args);
-  if (s) s = stream.synchronize();
-  if (!s) return {0, "launch: " + err_of(s.error())};
-  std::vector<Bytes> out;
-  for (size_t i = 0; i < bufs.size(); ++i) {
-    Bytes b(in.init[i].size());
-    Status d = bufs[i].download(b.data(), b.size());
-    if (!d) return {0, "download: " + err_of(d.error())};
-    out.push_back(std::move(b));
-  }
-  std::string wrong = in.check(in.init, out);
-  if (!wrong.empty()) return {0, "WRONG RESULT: " + wrong};
-  Result<rt::Event> e0 = dev.create_event(), e1 = dev.create_event();
-  if (!e0 || !e1) return {0, "create_event failed"};
-  for (int i = 0; i < 3; ++i) s = stream.launch(*k, in.grid, in.block, args);
-  if (s) s = stream.synchronize();
-  if (!s) return {0, "warm-up: " + err_of(s.error())};
-  std::vector<double> times;
-  for (int r = 0; r < runs; ++r) {
-    s = stream.record(*e0);
-    if (s) s = stream.launch(*k, in.grid, in.block, args);
-    if (s) s = stream.record(*e1);
+  // Correctness first, each side from the initial contents.
+  for (Side* side : sides) {
+    if (!side->timed()) continue;
+    Status s;
+    for (size_t i = 0; i < bufs.size() && s; ++i)
+      s = bufs[i].upload(in.init[i].data(), in.init[i].size());
+    if (!s) {
+      side->result = {0, "upload: " + err_of(s.error())};
+      continue;
+    }
+    s = stream.launch(side->kernel, in.grid, in.block, args);
     if (s) s = stream.synchronize();
-    if (!s) return {0, "timed run: " + err_of(s.error())};
-    Result<float> ms = rt::elapsed_ms(*e0, *e1);
-    if (!ms) return {0, "elapsed_ms: " + err_of(ms.error())};
-    times.push_back(*ms);
+    if (!s) {
+      side->result = {0, "launch: " + err_of(s.error())};
+      continue;
+    }
+    std::vector<Bytes> out;
+    for (size_t i = 0; i < bufs.size() && s; ++i) {
+      Bytes got(in.init[i].size());
+      s = bufs[i].download(got.data(), got.size());
+      out.push_back(std::move(got));
+    }
+    if (!s) {
+      side->result = {0, "download: " + err_of(s.error())};
+      continue;
+    }
+    std::string wrong = in.check(in.init, out);
+    if (!wrong.empty()) side->result = {0, "WRONG RESULT: " + wrong};
   }
-  m.ms = median(times);
-  return m;
+  Result<rt::Event> e0 = dev.create_event(), e1 = dev.create_event();
+  if (!e0 || !e1) {
+    for (Side* side : sides)
+      if (side->timed()) side->result = {0, "create_event failed"};
+    return;
+  }
+  // 3 warm-up launches per side, then `runs` timed launches per side, alternating the order.
+  for (int r = -3; r < runs; ++r) {
+    for (size_t n = 0; n < sides.size(); ++n) {
+      Side& side = *sides[(r & 1) ? sides.size() - 1 - n : n];
+      if (!side.timed()) continue;
+      Status s = stream.record(*e0);
+      if (s) s = stream.launch(side.kernel, in.grid, in.block, args);
+      if (s) s = stream.record(*e1);
+      if (s) s = stream.synchronize();
+      if (!s) {
+        side.result = {0, (r < 0 ? "warm-up: " : "timed run: ") + err_of(s.error())};
+        continue;
+      }
+      if (r < 0) continue;
+      Result<float> ms = rt::elapsed_ms(*e0, *e1);
+      if (!ms) {
+        side.result = {0, "elapsed_ms: " + err_of(ms.error())};
+        continue;
+      }
+      side.times.push_back(*ms);
+    }
+  }
+  for (Side* side : sides)
+    if (side->timed()) side->result.ms = median(side->times);
 }
 
 // Device-to-device copy bandwidth (bytes read + written), median of runs.
@@ -697,9 +754,12 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
     } else {
       peer_missing = "glslc SPIR-V not built (no glslc at build time)";
     }
-    Measured a = measure(dev, mine, k, in, runs);
-    Measured b =
-        peer_missing.empty() ? measure(dev, theirs, k, in, runs) : Measured{0, peer_missing};
+    Side mine_side, peer_side;
+    mine_side.artifact = &mine;
+    peer_side.artifact = &theirs;
+    measure_pair(dev, k, in, runs, mine_side, peer_missing.empty() ? &peer_side : nullptr);
+    const Measured& a = mine_side.result;
+    const Measured b = peer_missing.empty() ? peer_side.result : Measured{0, peer_missing};
     std::string notes;
     if (!a.error.empty()) notes += "gpuc: " + a.error + " ";
     if (!b.error.empty()) notes += peer + ": " + b.error;
@@ -741,8 +801,8 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
       ".");
   t.notes.push_back(
       "Speed ratio > 1: gpuc's code is faster. Both sides launch through gpuc's runtime "
-      "with the same grid, block, inputs and parameter block; GB/s counts the minimum "
-      "bytes each launch must move.");
+      "with the same buffers, grid, block, inputs and parameter block, their timed launches "
+      "interleaved (a b, b a, ...); GB/s counts the minimum bytes each launch must move.");
   *markdown += t.markdown();
   return failures ? 1 : 0;
 }
