@@ -243,19 +243,23 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
       };
       double raw_us = -1;
       if (r == 0) {
-        // Measured again interleaved with gpuc's loop (gpuc, raw, gpuc, raw, ...): clock and
-        // driver-queue drift between two separate series showed up as several % of overhead.
+        // Measured again interleaved with gpuc's loop, the order alternating (gpuc raw, raw gpuc,
+        // ...): clock and driver-queue drift between two separate series showed up as several %
+        // of overhead, and so might always going first.
         std::vector<double> g, w;
         for (int rep = 0; rep < 2 * reps + 1; ++rep) {
-          double t0 = now_seconds();
-          bool ok = gpuc_loop();
-          double t1 = now_seconds();
-          ok = ok && raw_loop();
-          double t2 = now_seconds();
+          bool ok = true;
+          double gpuc_s = 0, raw_s = 0;
+          for (int part = 0; part < 2 && ok; ++part) {
+            bool gpuc_now = (part == 0) == (rep % 2 == 0);
+            double t0 = now_seconds();
+            ok = gpuc_now ? gpuc_loop() : raw_loop();
+            (gpuc_now ? gpuc_s : raw_s) = now_seconds() - t0;
+          }
           if (!ok) break;
           if (rep == 0) continue;  // warm-up
-          g.push_back((t1 - t0) * 1e6 / count);
-          w.push_back((t2 - t1) * 1e6 / count);
+          g.push_back(gpuc_s * 1e6 / count);
+          w.push_back(raw_s * 1e6 / count);
         }
         if (!w.empty()) {
           gpuc_us = median(g);
@@ -272,8 +276,8 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         t.rows.push_back(
             {"gpuc overhead per launch",
              fmt(gpuc_us - raw_us, 2) + " (" + fmt(100.0 * (gpuc_us - raw_us) / raw_us, 1) + "%)"});
-        t.notes.push_back("gpuc and the raw loop run interleaved, " + std::to_string(2 * reps) +
-                          " series each after one warm-up; medians.");
+        t.notes.push_back("gpuc and the raw loop run interleaved in alternating order, " +
+                          std::to_string(2 * reps) + " series each after one warm-up; medians.");
         *csv += "launch,cuda,raw cuLaunchKernel," + fmt(raw_us, 3) + "\n";
       }
     }
