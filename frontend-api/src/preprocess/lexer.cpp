@@ -300,7 +300,7 @@ void Lexer::lex(PPTok& t) {
     pos_ = p;
     t.kind = PPKind::Identifier;
     t.len = static_cast<uint32_t>(p - start);
-    t.ident = idents_.intern(t.text());
+    t.ident = intern_identifiers ? idents_.intern(t.text()) : 0;
     return;
   }
   if ((k & kDigit) || (c == '.' && (cls(s_[pos_ + 1]) & kDigit))) {

@@ -122,6 +122,10 @@ class Lexer {
   SourceLocation loc_at(size_t offset) const;
 
   bool quiet = false;  // no diagnostics for malformed literals (skipped groups, token pasting)
+  // Identifiers get an id from the IdentTable, which keeps a view of their spelling: false for a
+  // buffer that dies before the table (token pasting's temporary copy: ident stays 0 and the
+  // caller interns the stored spelling).
+  bool intern_identifiers = true;
   SourceLocation fixed_loc;  // location of every token when there are no sources
 
  private:

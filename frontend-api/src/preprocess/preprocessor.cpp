@@ -644,6 +644,7 @@ bool Preprocessor::relex_single(std::string_view text, SourceLocation loc, PPTok
   f.text.assign(text);
   Lexer lx(f, nullptr, nullptr, idents_);
   lx.quiet = true;
+  lx.intern_identifiers = false;  // f dies below; paste() interns the stored spelling
   lx.fixed_loc = loc;
   PPTok t;
   lx.lex(t);
