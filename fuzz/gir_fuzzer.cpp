@@ -1,9 +1,11 @@
-// libFuzzer target (b): arbitrary bytes through the .gir parser, then the verifier and printer.
+// libFuzzer target (b): arbitrary bytes through the .gir parser, then the verifier and printer;
+// every verified module also goes through the --bounds-check transform, whose output must verify.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "fuzz_common.h"
+#include "gpuc/ir/bounds_check.h"
 #include "gpuc/ir/parser.h"
 #include "gpuc/ir/printer.h"
 #include "gpuc/ir/verifier.h"
@@ -28,6 +30,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    diags2.format_all().c_str());
       std::abort();
     }
+    // --bounds-check on the re-parsed copy: a module it cannot check is an error, never an ICE,
+    // and what it returns verifies (ir/bounds_check.h).
+    gpuc::ir::BoundsCheckInfo info;
+    if (gpuc::ir::insert_bounds_checks(*m2, diags2, &info) && !gpuc::ir::verify(*m2, diags2)) {
+      std::fprintf(stderr, "gpuc fuzz: --bounds-check output does not verify:\n%s\n%s\n",
+                   gpuc::ir::print_module(*m2).c_str(), diags2.format_all().c_str());
+      std::abort();
+    }
+    gpuc::fuzz::abort_on_ice(diags2);
   }
   gpuc::fuzz::abort_on_ice(diags);
   (void)diags.format_all();
