@@ -241,29 +241,32 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
           if (cu.cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, s, params, nullptr) != 0) return false;
         return cu.cuStreamSynchronize(s) == 0;
       };
-      double raw_us = -1;
+      double raw_us = -1, raw2_us = -1;
       if (r == 0) {
-        // Measured again interleaved with gpuc's loop, the order alternating (gpuc raw, raw gpuc,
-        // ...): clock and driver-queue drift between two separate series showed up as several %
-        // of overhead, and so might always going first.
-        std::vector<double> g, w;
+        // Measured again interleaved with gpuc's loop, the order rotating (gpuc raw raw', raw
+        // raw' gpuc, ...): clock and driver-queue drift between separate series showed up as
+        // several % of overhead, and so might always going first. raw' is the raw loop a second
+        // time (an A/A pair): the difference between raw and raw' is the measurement's noise.
+        std::vector<double> g, w, w2;
         for (int rep = 0; rep < 2 * reps + 1; ++rep) {
           bool ok = true;
-          double gpuc_s = 0, raw_s = 0;
-          for (int part = 0; part < 2 && ok; ++part) {
-            bool gpuc_now = (part == 0) == (rep % 2 == 0);
+          double seconds[3] = {0, 0, 0};  // gpuc, raw, raw'
+          for (int part = 0; part < 3 && ok; ++part) {
+            int which = (part + rep) % 3;
             double t0 = now_seconds();
-            ok = gpuc_now ? gpuc_loop() : raw_loop();
-            (gpuc_now ? gpuc_s : raw_s) = now_seconds() - t0;
+            ok = which == 0 ? gpuc_loop() : raw_loop();
+            seconds[which] = now_seconds() - t0;
           }
           if (!ok) break;
           if (rep == 0) continue;  // warm-up
-          g.push_back(gpuc_s * 1e6 / count);
-          w.push_back(raw_s * 1e6 / count);
+          g.push_back(seconds[0] * 1e6 / count);
+          w.push_back(seconds[1] * 1e6 / count);
+          w2.push_back(seconds[2] * 1e6 / count);
         }
         if (!w.empty()) {
           gpuc_us = median(g);
           raw_us = median(w);
+          raw2_us = median(w2);
           t.rows[0][1] = fmt(gpuc_us, 2);
         }
       }
@@ -276,8 +279,13 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         t.rows.push_back(
             {"gpuc overhead per launch",
              fmt(gpuc_us - raw_us, 2) + " (" + fmt(100.0 * (gpuc_us - raw_us) / raw_us, 1) + "%)"});
-        t.notes.push_back("gpuc and the raw loop run interleaved in alternating order, " +
-                          std::to_string(2 * reps) + " series each after one warm-up; medians.");
+        t.rows.push_back({"raw loop again (A/A: the noise)",
+                          fmt(raw2_us, 2) + " (" + fmt(100.0 * (raw2_us - raw_us) / raw_us, 1) +
+                              "% from the first raw series)"});
+        t.notes.push_back(
+            "gpuc, the raw loop and the raw loop again run interleaved in rotating "
+            "order, " +
+            std::to_string(2 * reps) + " series each after one warm-up; medians.");
         *csv += "launch,cuda,raw cuLaunchKernel," + fmt(raw_us, 3) + "\n";
       }
     }
