@@ -820,7 +820,9 @@ class Lowerer {
 
   // Writes the C layout bytes of constant initializer `init` for type `t` at `offset`.
   bool const_bytes(const Expr* init, TypeId t, std::vector<uint8_t>& out, size_t offset) {
-    const ir::TypeInfo& ti = t_.info(t);
+    // A copy: eval_const and the recursion intern types (a double literal's f64), which may grow
+    // the type table and move its entries (pipeline fuzzer, 2026-11-25: heap-use-after-free).
+    const ir::TypeInfo ti = t_.info(t);
     if (ti.kind == TypeKind::Array || ti.kind == TypeKind::Struct || ti.kind == TypeKind::Vector) {
       if (!init || init->kind != ExprKind::InitList) {
         error(init ? init->loc : SourceLocation{},
@@ -2507,7 +2509,8 @@ class Lowerer {
             "member reference type " + q(base.type) + " is a pointer; did you mean to use '->'?");
       return fail();
     }
-    const ir::TypeInfo& ti = t_.info(base.type);
+    // A copy: create_member interns the member's pointer type, which may move the table's entries.
+    const ir::TypeInfo ti = t_.info(base.type);
     set_loc(e->loc);
     if (ti.kind == TypeKind::Struct) {
       for (uint32_t i = 0; i < ti.members.size(); ++i) {
