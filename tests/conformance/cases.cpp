@@ -1098,6 +1098,53 @@ void shuffle_width(Ctx& c) {
   c.exact("prev", c.read(prev), wp);
 }
 
+void sincos_polar(Ctx& c) {
+  int n = int(c.size(1000, 1 << 20));
+  const float pi = 3.14159265f;
+  // r in [-0.5, 1.5]: __saturatef and fdimf see both sides of 0 and 1; theta in [-pi, pi], where
+  // __sincosf's absolute bound holds.
+  std::vector<float> r = c.floats(n, -0.5f, 1.5f), theta = c.floats(n, -pi, pi);
+  auto dr = c.buffer(r);
+  auto dt = c.buffer(theta);
+  auto xy = c.filled<Float2>(n, Float2{-7.0f, -7.0f});
+  auto fast = c.filled<Float2>(n, Float2{-7.0f, -7.0f});
+  auto unit = c.filled<float>(n, -7.0f);
+  auto excess = c.filled<float>(n, -7.0f);
+  c.launch("sincos_polar", blocks_for(n, 256), 256, {dr, dt, xy, fast, unit, excess, n});
+  std::vector<Float2> got_xy = c.read(xy), got_fast = c.read(fast);
+  std::vector<float> gx(n), gy(n), fx(n), fy(n), want_unit(n), want_excess(n);
+  std::vector<double> wx(n), wy(n), bx(n), by(n), fbx(n), fby(n);
+  for (int i = 0; i < n; ++i) {
+    gx[i] = got_xy[i].x;
+    gy[i] = got_xy[i].y;
+    fx[i] = got_fast[i].x;
+    fy[i] = got_fast[i].y;
+    double rr = r[i], co = std::cos(double(theta[i])), si = std::sin(double(theta[i]));
+    wx[i] = rr * co;
+    wy[i] = rr * si;
+    // sincosf: CUDA 2 ulp each (programming guide, single-precision functions); Vulkan Sin/Cos
+    // 2^-11 absolute in [-pi, pi] (GLSL.std.450 precision table). __sincosf: CUDA 2^-21.41
+    // absolute in [-pi, pi] (intrinsic functions); Vulkan lowers it to the same Sin/Cos. Then
+    // the product with r rounds once.
+    double ec = c.is_cuda() ? 2 * ulp_f(co) : 0x1p-11, es = c.is_cuda() ? 2 * ulp_f(si) : 0x1p-11;
+    double fe = c.is_cuda() ? 0x1p-21 : 0x1p-11;
+    bx[i] = std::fabs(rr) * ec + rounding_bound(1, std::fabs(wx[i]) + std::fabs(rr) * ec);
+    by[i] = std::fabs(rr) * es + rounding_bound(1, std::fabs(wy[i]) + std::fabs(rr) * es);
+    fbx[i] = std::fabs(rr) * fe + rounding_bound(1, std::fabs(wx[i]) + std::fabs(rr) * fe);
+    fby[i] = std::fabs(rr) * fe + rounding_bound(1, std::fabs(wy[i]) + std::fabs(rr) * fe);
+    // __saturatef: clamp to [0, 1]; fdimf(r, 1): r - 1 when r > 1 (exact for r in (1, 2],
+    // Sterbenz), else +0. Both exact.
+    want_unit[i] = r[i] < 0.0f ? 0.0f : r[i] > 1.0f ? 1.0f : r[i];
+    want_excess[i] = r[i] > 1.0f ? r[i] - 1.0f : 0.0f;
+  }
+  c.within("xy.x (sincosf)", gx, wx, bx);
+  c.within("xy.y (sincosf)", gy, wy, by);
+  c.within("fast.x (__sincosf)", fx, wx, fbx);
+  c.within("fast.y (__sincosf)", fy, wy, fby);
+  c.exact("unit (__saturatef)", c.read(unit), want_unit);
+  c.exact("excess (fdimf)", c.read(excess), want_excess);
+}
+
 void sizeof_literals(Ctx& c) {
   auto sizes = c.filled<uint64_t>(7, 0);
   auto vals = c.filled<int64_t>(8, 0);
@@ -1452,6 +1499,7 @@ const std::vector<Case>& all_cases() {
       {"shared_file_scope.gk", shared_file_scope},
       {"shfl_up_scan.gk", shfl_up_scan},
       {"shuffle_width.gk", shuffle_width},
+      {"sincos_polar.gk", sincos_polar},
       {"sizeof_literals.gk", sizeof_literals},
       {"softmax_row.gk", softmax_row},
       {"stencil_5pt.gk", stencil_5pt},
