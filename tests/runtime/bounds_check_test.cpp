@@ -9,6 +9,7 @@
 
 #include "gpuc/compiler.h"
 #include "gpuc/runtime/runtime.h"
+#include "test_device.h"
 
 // llvmpipe's JIT-compiled shader code leaks small realloc'ed blocks (the stacks hold no gpuc
 // frame); keep the LeakSanitizer build (GPUC_SANITIZE) usable.
@@ -70,16 +71,7 @@ class BoundsCheck : public ::testing::TestWithParam<Backend> {
     DeviceOptions options;
     options.validation = true;
     options.pipeline_cache = false;
-    gpuc::Result<Device> d = Device::open(backend_name(GetParam()), options);
-    std::string require =
-        GetParam() == Backend::Cuda ? "GPUC_TEST_REQUIRE_CUDA" : "GPUC_TEST_REQUIRE_VULKAN";
-    if (!d && std::getenv(require.c_str()))
-      FAIL() << require << " is set but no " << backend_name(GetParam())
-             << " device opens: " << d.error().message;
-    if (!d)
-      GTEST_SKIP() << backend_name(GetParam()) << " tests skipped: no usable "
-                   << backend_name(GetParam()) << " device: " << d.error().message;
-    dev_ = std::move(*d);
+    GPUC_OPEN_TEST_DEVICE(dev_, GetParam(), options);
     gpuc::CompileOptions options_c;
     options_c.target = GetParam() == Backend::Cuda ? gpuc::Target::Cuda : gpuc::Target::Vulkan;
     options_c.bounds_check = true;

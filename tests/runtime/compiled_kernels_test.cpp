@@ -12,6 +12,7 @@
 #include "source_saxpy.h"
 #include "source_struct_params.h"
 #include "source_transpose_tiled.h"
+#include "test_device.h"
 
 // llvmpipe's JIT-compiled shader code leaks small realloc'ed blocks (the stacks hold no gpuc
 // frame); keep the LeakSanitizer build (GPUC_SANITIZE) usable.
@@ -29,18 +30,7 @@ class CompiledKernels : public ::testing::TestWithParam<Backend> {
     DeviceOptions options;
     options.validation = true;
     options.pipeline_cache = false;
-    gpuc::Result<Device> d = Device::open(backend_name(GetParam()), options);
-    // GPUC_TEST_REQUIRE_CUDA / GPUC_TEST_REQUIRE_VULKAN: a missing device fails instead of
-    // skipping.
-    std::string require =
-        GetParam() == Backend::Cuda ? "GPUC_TEST_REQUIRE_CUDA" : "GPUC_TEST_REQUIRE_VULKAN";
-    if (!d && std::getenv(require.c_str()))
-      FAIL() << require << " is set but no " << backend_name(GetParam())
-             << " device opens: " << d.error().message;
-    if (!d)
-      GTEST_SKIP() << backend_name(GetParam()) << " tests skipped: no usable "
-                   << backend_name(GetParam()) << " device: " << d.error().message;
-    dev_ = std::move(*d);
+    GPUC_OPEN_TEST_DEVICE(dev_, GetParam(), options);
   }
   void TearDown() override {
     if (!dev_.valid()) return;

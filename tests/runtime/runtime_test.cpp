@@ -16,6 +16,7 @@
 #include "kernel_fixed64.h"
 #include "kernel_reduce_sum.h"
 #include "kernel_saxpy.h"
+#include "test_device.h"
 
 // llvmpipe's JIT-compiled shader code leaks small realloc'ed blocks (the stacks hold no gpuc
 // frame); keep the LeakSanitizer build (GPUC_SANITIZE) usable.
@@ -64,18 +65,7 @@ class RuntimeTest : public ::testing::TestWithParam<Backend> {
     options.validation = true;
     options.pipeline_cache_dir = cache_dir();
     options.on_warning = [this](const std::string& w) { warnings_.push_back(w); };
-    gpuc::Result<Device> d = Device::open(backend_name(b), options);
-    // GPUC_TEST_REQUIRE_CUDA / GPUC_TEST_REQUIRE_VULKAN: a missing device fails instead of
-    // skipping.
-    std::string require =
-        b == Backend::Cuda ? "GPUC_TEST_REQUIRE_CUDA" : "GPUC_TEST_REQUIRE_VULKAN";
-    if (!d && std::getenv(require.c_str()))
-      FAIL() << require << " is set but no " << backend_name(b)
-             << " device opens: " << d.error().message;
-    if (!d)
-      GTEST_SKIP() << backend_name(b) << " tests skipped: no usable " << backend_name(b)
-                   << " device: " << d.error().message;
-    dev_ = std::move(*d);
+    GPUC_OPEN_TEST_DEVICE(dev_, b, options);
   }
   void TearDown() override {
     if (!dev_.valid()) return;
