@@ -171,6 +171,15 @@ if step bench && [[ -x "$build/bin/gpuc-bench" ]]; then
   "$build/bin/gpuc-bench" --gpu --out "$out" >"$logs/bench.log" 2>&1
   row "benchmarks" "exit $? (bench.log, results in \$OUT)"
 fi
+# The cost of --bounds-check (docs/safety.md "Bounds checking"): checked vs unchecked, interleaved.
+cost=$build/tests/runtime/gpuc_bounds_check_cost
+if step bench && [[ -x "$cost" ]]; then
+  for backend in cuda vulkan; do
+    timeout 180 "$cost" bench/kernels 20 "$backend" >"$logs/bounds-cost-$backend.txt" 2>&1
+    row "bounds-check cost ($backend)" "exit $?: $(grep -o 'ratio(med) [0-9.]*' "$logs/bounds-cost-$backend.txt" |
+      awk '{print $2}' | paste -sd' ' -) (checked/unchecked medians: saxpy stencil_5pt sgemm_tiled; logs/bounds-cost-$backend.txt)"
+  done
+fi
 
 echo
 echo "== gpu-check summary ($(date -u +%FT%TZ))"
