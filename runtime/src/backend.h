@@ -155,14 +155,11 @@ void enumerate_vulkan(DeviceList& list);
 Result<std::shared_ptr<DeviceImpl>> open_cuda(uint32_t index, const DeviceOptions& options);
 Result<std::shared_ptr<DeviceImpl>> open_vulkan(uint32_t index, const DeviceOptions& options);
 
-// --bounds-check: the number of bounds-checked launches queued on `stream` so far.
-size_t bounds_pending_count(StreamImpl& stream);
-// After a wait for `stream` that covered its first `waited` bounds-checked launches: reads their
-// records (a copy of each record chunk's range, then a wait on the idle stream) and returns an
-// error describing the first out-of-bounds access (none: ok). Not `completed` (the wait failed):
-// drops them unread. Records are read here, not per launch: a copy to pageable host memory blocks
-// the host on CUDA.
-Status take_bounds_errors(StreamImpl& stream, bool completed, size_t waited);
+// Waits for `stream`, then (--bounds-check) reads the records of the bounds-checked launches the
+// wait covered (a copy of each record chunk's range, then a wait on the idle stream) and returns
+// the wait's error, else an error describing the first out-of-bounds access. Records are read
+// here, not per launch: a copy to pageable host memory blocks the host on CUDA.
+Status synchronize_checked(StreamImpl& stream);
 
 // Formats a byte count for messages ("1.5 GiB (1610612736 bytes)").
 std::string format_bytes(uint64_t bytes);

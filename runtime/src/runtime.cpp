@@ -49,15 +49,7 @@ Status DeviceImpl::synchronize_all() {
   auto note = [&](Status s) {
     if (!s && first) first = std::move(s);
   };
-  // After each wait, the records of that stream's bounds-checked launches are complete.
-  auto wait = [&](StreamImpl& stream) {
-    size_t queued = bounds_pending_count(stream);
-    Status s = stream.synchronize();
-    Status b = take_bounds_errors(stream, s.ok(), queued);
-    note(std::move(s));
-    note(std::move(b));
-  };
-  if (default_stream) wait(*default_stream);
+  if (default_stream) note(synchronize_checked(*default_stream));
   std::vector<std::shared_ptr<StreamImpl>> live;
   {
     std::lock_guard<std::mutex> lock(streams_mutex);
@@ -65,7 +57,7 @@ Status DeviceImpl::synchronize_all() {
       if (auto s = w.lock()) live.push_back(std::move(s));
     std::erase_if(streams, [](const std::weak_ptr<StreamImpl>& w) { return w.expired(); });
   }
-  for (auto& s : live) wait(*s);
+  for (auto& s : live) note(synchronize_checked(*s));
   return first;
 }
 
@@ -86,10 +78,6 @@ Status DeviceImpl::read_now(BufferImpl& src, size_t offset, void* dst, size_t by
 }
 
 namespace {
-
-std::string signed_bytes(int64_t v) {
-  return std::to_string(v);
-}
 
 // "out-of-bounds store in kernel 'saxpy' (saxpy.gk:4:22): parameter 'y' (#3), element 1024 (byte
 // offset 4096) of a 4096-byte buffer (2 more out-of-bounds accesses in this launch)".
@@ -115,16 +103,16 @@ std::string describe_violation(const BoundsLaunch& b) {
     if (elem != 0) {
       int64_t e = offset >= 0 ? offset / elem : -((-offset + elem - 1) / elem);
       if (offset % elem == 0)
-        m += "element " + signed_bytes(e) + " (byte offset " + signed_bytes(offset) + ")";
+        m += "element " + std::to_string(e) + " (byte offset " + std::to_string(offset) + ")";
       else
-        m += "byte offset " + signed_bytes(offset) + " (in element " + signed_bytes(e) + ")";
+        m += "byte offset " + std::to_string(offset) + " (in element " + std::to_string(e) + ")";
     } else {
-      m += "byte offset " + signed_bytes(offset);
+      m += "byte offset " + std::to_string(offset);
     }
     uint64_t extent = param < b.extents.size() ? b.extents[param] : 0;
     m += " of a " + std::to_string(extent) + "-byte buffer";
   } else {
-    m += "through a pointer into no parameter's buffer (byte offset " + signed_bytes(offset) +
+    m += "through a pointer into no parameter's buffer (byte offset " + std::to_string(offset) +
          " from where it points)";
   }
   uint32_t more = b.words[ir::kBoundsCount] > 0 ? b.words[ir::kBoundsCount] - 1 : 0;
@@ -134,13 +122,14 @@ std::string describe_violation(const BoundsLaunch& b) {
   return m;
 }
 
-}  // namespace
-
+// --bounds-check: the number of bounds-checked launches queued on `stream` so far.
 size_t bounds_pending_count(StreamImpl& stream) {
   std::lock_guard<std::mutex> lock(stream.bounds_mutex);
   return stream.bounds_pending.size();
 }
 
+// After a wait that covered the first `waited` bounds-checked launches of `stream`: reads their
+// records and describes the first violation. Not `completed` (the wait failed): drops them unread.
 Status take_bounds_errors(StreamImpl& stream, bool completed, size_t waited) {
   std::vector<std::unique_ptr<BoundsLaunch>> done;
   {
@@ -204,6 +193,15 @@ Status take_bounds_errors(StreamImpl& stream, bool completed, size_t waited) {
     first += "; " + std::to_string(others) + " later launch" + (others == 1 ? "" : "es") +
              " also went out of bounds";
   return make_error(first);
+}
+
+}  // namespace
+
+Status synchronize_checked(StreamImpl& stream) {
+  size_t queued = bounds_pending_count(stream);
+  Status s = stream.synchronize();
+  Status b = take_bounds_errors(stream, s.ok(), queued);
+  return s ? b : s;
 }
 
 }  // namespace detail
@@ -650,7 +648,7 @@ namespace {
 
 // --bounds-check: writes the sizes and the record's address into the hidden parameters, then
 // queues the launch (and the zeroing of a record a violation dirtied); the record is read at the
-// next wait (take_bounds_errors).
+// next wait (synchronize_checked).
 Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream,
                              const std::shared_ptr<detail::ModuleImpl>& module, uint32_t kernel,
                              std::unique_ptr<detail::BoundsLaunch> b, detail::LaunchRequest& req,
@@ -842,10 +840,7 @@ Status Stream::flush() {
 
 Status Stream::synchronize() {
   if (!impl_) return make_error("synchronize on an empty Stream");
-  size_t queued = detail::bounds_pending_count(*impl_);
-  Status s = impl_->synchronize();
-  Status b = detail::take_bounds_errors(*impl_, s.ok(), queued);
-  return s ? b : s;
+  return detail::synchronize_checked(*impl_);
 }
 
 Result<float> elapsed_ms(const Event& start, const Event& end) {
