@@ -20,17 +20,7 @@ constexpr uint32_t kWithGlobal = 0x148;     // ... | UniformMemory
 
 // The semantics word of each workgroup OpControlBarrier, in the order the module lists them.
 std::vector<uint32_t> barrier_semantics(const std::string& source, int opt) {
-  CompileOptions options;
-  options.target = Target::Vulkan;
-  options.emit = Emit::Spirv;
-  options.opt_level = opt;
-  options.validate = true;
-  Compilation c(options);
-  CompileOutput out = c.compile_source("k.gk", source);
-  EXPECT_TRUE(out.ok) << c.diagnostics().format_all();
-  if (!out.ok) return {};
-  std::vector<uint32_t> words(out.data.size() / 4);
-  std::memcpy(words.data(), out.data.data(), words.size() * 4);
+  std::vector<uint32_t> words = compile_spirv_words(source, opt);
   std::map<uint32_t, uint32_t> constants;  // OpConstant result id -> value (32-bit)
   std::vector<uint32_t> result;
   for (const SpvInst& i : parse_words(words)) {

@@ -1,7 +1,10 @@
 // Helpers shared by the SPIR-V backend tests.
 #include "spirv_test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -79,6 +82,22 @@ std::string decode_string(const std::vector<uint32_t>& operands, size_t first) {
       s += c;
     }
   return s;
+}
+
+std::vector<uint32_t> compile_spirv_words(const std::string& source, int opt,
+                                          const std::string& path) {
+  CompileOptions options;
+  options.target = Target::Vulkan;
+  options.emit = Emit::Spirv;
+  options.opt_level = opt;
+  options.validate = true;
+  Compilation c(options);
+  CompileOutput out = source.empty() ? c.compile_file(path) : c.compile_source(path, source);
+  EXPECT_TRUE(out.ok) << c.diagnostics().format_all();
+  if (!out.ok) return {};
+  std::vector<uint32_t> words(out.data.size() / 4);
+  std::memcpy(words.data(), out.data.data(), words.size() * 4);
+  return words;
 }
 
 }  // namespace gpuc::spirv::test

@@ -38,6 +38,12 @@ struct SpvInst {
   std::vector<uint32_t> operands;
 };
 std::vector<SpvInst> parse_words(const std::vector<uint32_t>& words);
+
+// Kernel source (`.gk` text, or the file `path` when `source` is empty) compiled for Vulkan with
+// validation on at -O`opt`: the SPIR-V words. A failed compile is a test failure (with the
+// diagnostics) and returns no words.
+std::vector<uint32_t> compile_spirv_words(const std::string& source, int opt = 2,
+                                          const std::string& path = "k.gk");
 std::string decode_string(const std::vector<uint32_t>& operands, size_t first);
 
 }  // namespace gpuc::spirv::test

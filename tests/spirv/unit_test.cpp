@@ -222,26 +222,15 @@ TEST(Lowering, ValidateReportsTheValidatorMessage) {
   EXPECT_EQ(disassemble(junk).rfind("; error:", 0), 0u);
 }
 
-// p[a + c] for a signed a and a constant c is emitted as OpPtrAccessChain(OpPtrAccessChain(p, a),
-// c), so a driver can fold c into the load's offset; an unsigned index (whose add may wrap) keeps
-// one OpPtrAccessChain of the sum.
 TEST(Lowering, SignedConstantIndexOffsetsAreSplit) {
   // Global pointer arithmetic is integer arithmetic on the 64-bit address (never OpPtrAccessChain:
   // NVIDIA's driver gets negative Elements wrong, see lower_insts.cpp). For a signed index,
   // in[i - 1] and in[i + 1] are in + i * 4 plus the byte constants -4 and +4 (split); unsigned
   // indices wrap in 32 bits, so they are not split.
   auto offsets = [](const std::string& index_type) {
-    CompileOptions options;
-    options.target = Target::Vulkan;
-    options.emit = Emit::Spirv;
-    options.validate = true;
-    Compilation c(options);
-    CompileOutput out = c.compile_source(
-        "k.gk", "__global__ void k(const float* in, float* out) {\n  " + index_type +
-                    " i = threadIdx.x;\n  out[i] = in[i - 1] + in[i + 1];\n}\n");
-    EXPECT_TRUE(out.ok) << c.diagnostics().format_all();
-    std::vector<uint32_t> words(out.data.size() / 4);
-    std::memcpy(words.data(), out.data.data(), words.size() * 4);
+    std::vector<uint32_t> words =
+        compile_spirv_words("__global__ void k(const float* in, float* out) {\n  " + index_type +
+                            " i = threadIdx.x;\n  out[i] = in[i - 1] + in[i + 1];\n}\n");
     std::set<uint32_t> int64_types;
     std::map<uint32_t, int64_t> constants;  // 64-bit integer constants by id
     std::vector<int64_t> added;             // 64-bit constants that are OpIAdd operands
@@ -269,19 +258,11 @@ TEST(Lowering, SignedConstantIndexOffsetsAreSplit) {
 // per pointer, at -O0 as at -O2 (SPIRV-Tools does not merge the conversions itself).
 TEST(Lowering, OneAddressConversionPerPointerAndRegion) {
   for (int opt : {0, 2}) {
-    CompileOptions options;
-    options.target = Target::Vulkan;
-    options.emit = Emit::Spirv;
-    options.opt_level = opt;
-    options.validate = true;
-    Compilation c(options);
-    CompileOutput out = c.compile_source(
-        "k.gk",
+    std::vector<uint32_t> words = compile_spirv_words(
         "__global__ void k(const float* in, float* out) {\n  int i = threadIdx.x + 1;\n"
-        "  out[i] = in[i - 1] + in[i] + in[i + 1];\n}\n");
-    ASSERT_TRUE(out.ok) << c.diagnostics().format_all();
-    std::vector<uint32_t> words(out.data.size() / 4);
-    std::memcpy(words.data(), out.data.data(), words.size() * 4);
+        "  out[i] = in[i - 1] + in[i] + in[i + 1];\n}\n",
+        opt);
+    ASSERT_FALSE(words.empty());
     int conversions = 0;
     for (const SpvInst& i : parse_words(words))
       if (static_cast<spv::Op>(i.opcode) == spv::Op::OpConvertPtrToU) ++conversions;
@@ -293,18 +274,10 @@ TEST(Lowering, OneAddressConversionPerPointerAndRegion) {
 // SPIRV-Tools' loop-unroll pass needs to honour `#pragma unroll` at -O2, as nvcc does.
 TEST(Lowering, PragmaUnrollLoopsAreUnrolledAtO2) {
   auto loop_merges = [](const std::string& pragma) {
-    CompileOptions options;
-    options.target = Target::Vulkan;
-    options.emit = Emit::Spirv;
-    options.validate = true;
-    Compilation c(options);
-    CompileOutput out = c.compile_source(
-        "k.gk", "__global__ void k(const float* in, float* out) {\n  float acc = 0.0f;\n" + pragma +
-                    "  for (int k = 0; k < 4; ++k) acc += in[threadIdx.x * 4 + k];\n" +
-                    "  out[threadIdx.x] = acc;\n}\n");
-    EXPECT_TRUE(out.ok) << c.diagnostics().format_all();
-    std::vector<uint32_t> words(out.data.size() / 4);
-    std::memcpy(words.data(), out.data.data(), words.size() * 4);
+    std::vector<uint32_t> words = compile_spirv_words(
+        "__global__ void k(const float* in, float* out) {\n  float acc = 0.0f;\n" + pragma +
+        "  for (int k = 0; k < 4; ++k) acc += in[threadIdx.x * 4 + k];\n" +
+        "  out[threadIdx.x] = acc;\n}\n");
     int merges = 0;
     for (const SpvInst& i : parse_words(words))
       if (static_cast<spv::Op>(i.opcode) == spv::Op::OpLoopMerge) ++merges;
@@ -319,17 +292,9 @@ TEST(Lowering, PragmaUnrollLoopsAreUnrolledAtO2) {
 // atomicAdd must come out of -O2 with its locals in SSA form, no Function variable left, and the
 // extension still declared (OpAtomicFAddEXT needs it).
 TEST(Optimizer, FloatAtomicsDoNotDisableDeadStoreElimination) {
-  CompileOptions options;
-  options.target = Target::Vulkan;
-  options.emit = Emit::Spirv;
-  options.opt_level = 2;
-  options.validate = true;
-  Compilation c(options);
-  CompileOutput out =
-      c.compile_file(std::string(GPUC_SOURCE_DIR) + "/tests/kernels/reduce_shared.gk");
-  ASSERT_TRUE(out.ok) << c.diagnostics().format_all();
-  std::vector<uint32_t> words(out.data.size() / 4);
-  std::memcpy(words.data(), out.data.data(), words.size() * 4);
+  std::vector<uint32_t> words =
+      compile_spirv_words("", 2, std::string(GPUC_SOURCE_DIR) + "/tests/kernels/reduce_shared.gk");
+  ASSERT_FALSE(words.empty());
   ASSERT_TRUE(validate(words, VulkanVersion::Vulkan12).ok());
   int function_vars = 0, float_atomics = 0, extensions = 0;
   for (const SpvInst& i : parse_words(words)) {
