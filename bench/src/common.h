@@ -24,6 +24,9 @@ struct Options {
   std::string only;                   // --kernel=NAME: one benchmark kernel
   uint64_t seed = 1;
   bool bounds_check = false;  // --bounds-check: kernel speed of gpuc checked vs gpuc unchecked
+  // --variant=FILE (repeatable): PTX (.ptx, CUDA) or SPIR-V (.spv, Vulkan) measured in place of
+  // gpuc's code for the --kernel, each in an extra row (compiler experiments).
+  std::vector<std::string> variants;
 };
 
 double now_seconds();  // monotonic

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 
@@ -754,38 +756,63 @@ int run_kernel_speed(const Options& opt, rt::Device& dev, Ceilings* ceil, std::s
     } else {
       peer_missing = "glslc SPIR-V not built (no glslc at build time)";
     }
-    Side mine_side, peer_side;
-    mine_side.artifact = &mine;
-    peer_side.artifact = &theirs;
-    measure_pair(dev, k, in, runs, mine_side, peer_missing.empty() ? &peer_side : nullptr);
-    const Measured& a = mine_side.result;
-    const Measured b = peer_missing.empty() ? peer_side.result : Measured{0, peer_missing};
-    std::string notes;
-    if (!a.error.empty()) notes += "gpuc: " + a.error + " ";
-    if (!b.error.empty()) notes += peer + ": " + b.error;
-    if (!a.error.empty()) ++failures;
-    if (!b.error.empty() && peer_missing.empty()) ++failures;
-    double gbps = a.error.empty() ? in.bytes / (a.ms * 1e-3) / 1e9 : 0;
-    double gflops = a.error.empty() && in.flops > 0 ? in.flops / (a.ms * 1e-3) / 1e9 : 0;
-    double ratio = a.error.empty() && b.error.empty() ? b.ms / a.ms : 0;
-    if (ratio > 0) ratios.push_back(ratio);
-    row.push_back(a.error.empty() ? fmt(a.ms, 4) : "-");
-    row.push_back(b.error.empty() ? fmt(b.ms, 4) : "-");
-    row.push_back(ratio > 0 ? fmt(ratio, 3) : "-");
-    row.push_back(gbps > 0 ? fmt(gbps, 1) : "-");
-    row.push_back(gbps > 0 && ceil->copy_gbps > 0 ? fmt(100.0 * gbps / ceil->copy_gbps, 1) : "-");
-    std::string fl = gflops > 0 ? fmt(gflops, 1) : "-";
-    if (gflops > 0 && k == "sgemm_tiled" && ceil->sgemm_gflops > 0)
-      fl += " (" + fmt(100.0 * gflops / ceil->sgemm_gflops, 1) + "% of cuBLAS)";
-    row.push_back(fl);
-    row.push_back(notes);
-    t.rows.push_back(row);
-    *csv += std::string(backend_name(info.backend)) + "," + k + "," + in.size_text + "," +
-            (a.error.empty() ? fmt(a.ms, 5) : "") + "," + peer + "," +
-            (b.error.empty() ? fmt(b.ms, 5) : "") + "," + (ratio > 0 ? fmt(ratio, 4) : "") + "," +
-            (gbps > 0 ? fmt(gbps, 2) : "") + "," + (gflops > 0 ? fmt(gflops, 2) : "") + "\n";
-    std::fprintf(stderr, "%s %-16s gpuc %s ms, %s %s ms %s\n", backend_name(info.backend),
-                 k.c_str(), row[2].c_str(), peer.c_str(), row[3].c_str(), notes.c_str());
+    // Measures `code` against the peer and adds its row; only gpuc's own row counts in the mean.
+    auto measure_one = [&](const std::string& label, const Artifact& code, bool variant) {
+      std::vector<std::string> row{label, in.size_text};
+      Side mine_side, peer_side;
+      mine_side.artifact = &code;
+      peer_side.artifact = &theirs;
+      measure_pair(dev, k, in, runs, mine_side, peer_missing.empty() ? &peer_side : nullptr);
+      const Measured& a = mine_side.result;
+      const Measured b = peer_missing.empty() ? peer_side.result : Measured{0, peer_missing};
+      std::string notes;
+      if (!a.error.empty()) notes += "gpuc: " + a.error + " ";
+      if (!b.error.empty()) notes += peer + ": " + b.error;
+      if (!a.error.empty()) ++failures;
+      if (!b.error.empty() && peer_missing.empty()) ++failures;
+      double gbps = a.error.empty() ? in.bytes / (a.ms * 1e-3) / 1e9 : 0;
+      double gflops = a.error.empty() && in.flops > 0 ? in.flops / (a.ms * 1e-3) / 1e9 : 0;
+      double ratio = a.error.empty() && b.error.empty() ? b.ms / a.ms : 0;
+      if (ratio > 0 && !variant) ratios.push_back(ratio);
+      row.push_back(a.error.empty() ? fmt(a.ms, 4) : "-");
+      row.push_back(b.error.empty() ? fmt(b.ms, 4) : "-");
+      row.push_back(ratio > 0 ? fmt(ratio, 3) : "-");
+      row.push_back(gbps > 0 ? fmt(gbps, 1) : "-");
+      row.push_back(gbps > 0 && ceil->copy_gbps > 0 ? fmt(100.0 * gbps / ceil->copy_gbps, 1) : "-");
+      std::string fl = gflops > 0 ? fmt(gflops, 1) : "-";
+      if (gflops > 0 && k == "sgemm_tiled" && ceil->sgemm_gflops > 0)
+        fl += " (" + fmt(100.0 * gflops / ceil->sgemm_gflops, 1) + "% of cuBLAS)";
+      row.push_back(fl);
+      row.push_back(notes);
+      t.rows.push_back(row);
+      *csv += std::string(backend_name(info.backend)) + "," + label + "," + in.size_text + "," +
+              (a.error.empty() ? fmt(a.ms, 5) : "") + "," + peer + "," +
+              (b.error.empty() ? fmt(b.ms, 5) : "") + "," + (ratio > 0 ? fmt(ratio, 4) : "") + "," +
+              (gbps > 0 ? fmt(gbps, 2) : "") + "," + (gflops > 0 ? fmt(gflops, 2) : "") + "\n";
+      std::fprintf(stderr, "%s %-16s gpuc %s ms, %s %s ms %s\n", backend_name(info.backend),
+                   label.c_str(), row[2].c_str(), peer.c_str(), row[3].c_str(), notes.c_str());
+    };
+    // gpuc's code first, then each --variant file of this backend in its place (experiments).
+    std::vector<std::pair<std::string, Artifact>> candidates{{k, mine}};
+    for (const std::string& file : opt.variants) {
+      bool ptx = file.ends_with(".ptx"), spv = file.ends_with(".spv");
+      if ((cuda && !ptx) || (!cuda && !spv)) continue;
+      Artifact v = mine;
+      std::ifstream f(file, std::ios::binary);
+      v.code.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+      if (!f && !f.eof()) v.code.clear();
+      candidates.emplace_back(k + " [" + file + "]", std::move(v));
+    }
+    for (size_t v = 0; v < candidates.size(); ++v) {
+      const auto& [label, code] = candidates[v];
+      if (code.code.empty()) {
+        t.rows.push_back(
+            {label, in.size_text, "cannot read the variant file", "", "", "", "", "", ""});
+        ++failures;
+        continue;
+      }
+      measure_one(label, code, v > 0);
+    }
   }
   t.rows.push_back({"**geometric mean**", "", "", "",
                     ratios.empty() ? "-" : fmt(geomean(ratios), 3), "", "", "",

@@ -30,6 +30,9 @@ void usage() {
       "  --full     the full sizes even on a CPU device (slow; to test the harness)\n"
       "  --bounds-check  kernel speed of gpuc with --bounds-check against gpuc without (the\n"
       "             cost of the checks) instead of against nvcc/glslc\n"
+      "  --variant=FILE  with --kernel: also measure FILE (PTX for CUDA, .ptx; SPIR-V for\n"
+      "             Vulkan, .spv) in place of gpuc's code, in a row of its own; repeatable\n"
+      "             (compiler experiments; not counted in the geometric mean)\n"
       "  --out DIR  where the Markdown and CSV results go (default bench-out)");
 }
 
@@ -123,6 +126,8 @@ int main(int argc, char** argv) {
       opt.runs = std::atoi(v3->c_str());
     else if (auto v4 = value("--kernel"))
       opt.only = *v4;
+    else if (auto v6 = value("--variant"))
+      opt.variants.push_back(*v6);
     else if (auto v5 = value("--seed"))
       opt.seed = std::strtoull(v5->c_str(), nullptr, 10);
     else {
@@ -133,6 +138,10 @@ int main(int argc, char** argv) {
   }
   if (!opt.cpu && !opt.gpu) {
     usage();
+    return 2;
+  }
+  if (!opt.variants.empty() && opt.only.empty()) {
+    std::fprintf(stderr, "gpuc-bench: --variant needs --kernel=NAME (the kernel it replaces)\n");
     return 2;
   }
   if (!opt.only.empty() && !kernel_source(opt.only)) {
