@@ -2338,7 +2338,57 @@ class Lowerer {
            op == BinaryOp::Eq || op == BinaryOp::Ne;
   }
 
+  // Whether `e` may be evaluated where C's short-circuit rule (C11 6.5.13-14) would skip it: it
+  // has no side effects, reads no memory but the function's own scalars and the thread ids, and
+  // cannot fault or be costly (no calls, division, indexing, dereference or casts). `budget`
+  // bounds its size: speculating trades a branch for the right operand's work.
+  bool speculatable(const Expr* e, int& budget) {
+    if (!e || --budget < 0) return false;
+    switch (e->kind) {
+      case ExprKind::IntLit:
+      case ExprKind::FloatLit:
+      case ExprKind::BoolLit:
+        return true;
+      case ExprKind::Ident: {
+        if (e->text == "warpSize") return !lookup(e->text);
+        const VarInfo* v = lookup(e->text);
+        return v && v->global < 0 && !v->space_pending &&
+               (t_.is_int(v->type) || t_.is_float(v->type) || t_.is_bool(v->type));
+      }
+      case ExprKind::Member:  // threadIdx.x and the other id builtins
+        return !e->arrow && e->lhs && e->lhs->kind == ExprKind::Ident &&
+               is_builtin_var(e->lhs->text) && !lookup(e->lhs->text) &&
+               gpu_id_op(e->lhs->text, e->text).has_value();
+      case ExprKind::Unary:
+        return (e->unary == UnaryOp::Plus || e->unary == UnaryOp::Neg || e->unary == UnaryOp::Not ||
+                e->unary == UnaryOp::BitNot) &&
+               speculatable(e->lhs, budget);
+      case ExprKind::Binary:
+        return e->binary != BinaryOp::Div && e->binary != BinaryOp::Rem &&
+               speculatable(e->lhs, budget) && speculatable(e->rhs, budget);
+      default:
+        return false;
+    }
+  }
+
   Val binary(const Expr* e) {
+    int budget = 8;  // operands and operators of the right side
+    if ((e->binary == BinaryOp::LogAnd || e->binary == BinaryOp::LogOr) &&
+        speculatable(e->rhs, budget)) {
+      // Both sides evaluated, no branch (GPUs pay for divergent branches; glslang does the same
+      // for trivial operands). `a || b` is select(a, true, b) and `a && b` select(a, b, false)
+      // rather than or/and: where C would not evaluate b, b's value (an overflowed signed add
+      // is LLVM poison) cannot reach the result.
+      ValueId a = condition(e->lhs);
+      if (!a.valid()) return fail();
+      ValueId c = condition(e->rhs);
+      if (!c.valid()) return fail();
+      set_loc(e->loc);
+      bool is_or = e->binary == BinaryOp::LogOr;
+      ValueId r = is_or ? b_.create_select(a, b_.create_const_bool(true), c)
+                        : b_.create_select(a, c, b_.create_const_bool(false));
+      return rv(r, t_.bool_type(), e->loc);
+    }
     if (e->binary == BinaryOp::LogAnd || e->binary == BinaryOp::LogOr) {
       // Short-circuit (C11 6.5.13-14): the right operand runs only when needed.
       ValueId a = condition(e->lhs);

