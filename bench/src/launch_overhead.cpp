@@ -27,6 +27,7 @@ struct RawCuda {
   CUresult (*cuDevicePrimaryCtxRetain)(void**, int) = nullptr;
   CUresult (*cuDevicePrimaryCtxRelease)(int) = nullptr;
   CUresult (*cuCtxSetCurrent)(void*) = nullptr;
+  CUresult (*cuCtxGetCurrent)(void**) = nullptr;
   CUresult (*cuModuleLoadData)(void**, const void*) = nullptr;
   CUresult (*cuModuleUnload)(void*) = nullptr;
   CUresult (*cuModuleGetFunction)(void**, void*, const char*) = nullptr;
@@ -61,6 +62,7 @@ struct RawCuda {
     get(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
     get(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease", "cuDevicePrimaryCtxRelease_v2");
     get(cuCtxSetCurrent, "cuCtxSetCurrent");
+    get(cuCtxGetCurrent, "cuCtxGetCurrent");
     get(cuModuleLoadData, "cuModuleLoadData");
     get(cuModuleUnload, "cuModuleUnload");
     get(cuModuleGetFunction, "cuModuleGetFunction");
@@ -241,20 +243,29 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
           if (cu.cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, s, params, nullptr) != 0) return false;
         return cu.cuStreamSynchronize(s) == 0;
       };
-      double raw_us = -1, raw2_us = -1;
+      // The raw loop plus the one driver call gpuc's launch path adds (the context check).
+      auto raw_ctx_loop = [&] {
+        for (int i = 0; i < count; ++i) {
+          void* current = nullptr;
+          if (cu.cuCtxGetCurrent(&current) != 0 || current != cu.ctx) return false;
+          if (cu.cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, s, params, nullptr) != 0) return false;
+        }
+        return cu.cuStreamSynchronize(s) == 0;
+      };
+      double raw_us = -1, raw2_us = -1, raw_ctx_us = -1;
       if (r == 0) {
         // Measured again interleaved with gpuc's loop, the order rotating (gpuc raw raw', raw
         // raw' gpuc, ...): clock and driver-queue drift between separate series showed up as
         // several % of overhead, and so might always going first. raw' is the raw loop a second
         // time (an A/A pair): the difference between raw and raw' is the measurement's noise.
-        std::vector<double> g, w, w2;
+        std::vector<double> g, w, w2, wc;
         for (int rep = 0; rep < 2 * reps + 1; ++rep) {
           bool ok = true;
-          double seconds[3] = {0, 0, 0};  // gpuc, raw, raw'
-          for (int part = 0; part < 3 && ok; ++part) {
-            int which = (part + rep) % 3;
+          double seconds[4] = {0, 0, 0, 0};  // gpuc, raw, raw', raw + context check
+          for (int part = 0; part < 4 && ok; ++part) {
+            int which = (part + rep) % 4;
             double t0 = now_seconds();
-            ok = which == 0 ? gpuc_loop() : raw_loop();
+            ok = which == 0 ? gpuc_loop() : which == 3 ? raw_ctx_loop() : raw_loop();
             seconds[which] = now_seconds() - t0;
           }
           if (!ok) break;
@@ -262,11 +273,13 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
           g.push_back(seconds[0] * 1e6 / count);
           w.push_back(seconds[1] * 1e6 / count);
           w2.push_back(seconds[2] * 1e6 / count);
+          wc.push_back(seconds[3] * 1e6 / count);
         }
         if (!w.empty()) {
           gpuc_us = median(g);
           raw_us = median(w);
           raw2_us = median(w2);
+          raw_ctx_us = median(wc);
           t.rows[0][1] = fmt(gpuc_us, 2);
         }
       }
@@ -282,8 +295,12 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         t.rows.push_back({"raw loop again (A/A: the noise)",
                           fmt(raw2_us, 2) + " (" + fmt(100.0 * (raw2_us - raw_us) / raw_us, 1) +
                               "% from the first raw series)"});
+        t.rows.push_back(
+            {"raw loop + cuCtxGetCurrent per launch (gpuc's context check)",
+             fmt(raw_ctx_us, 2) + " (" + fmt(100.0 * (raw_ctx_us - raw_us) / raw_us, 1) + "%)"});
         t.notes.push_back(
-            "gpuc, the raw loop and the raw loop again run interleaved in rotating "
+            "gpuc, the raw loop, the raw loop again and the raw loop with the context check run "
+            "interleaved in rotating "
             "order, " +
             std::to_string(2 * reps) + " series each after one warm-up; medians.");
         *csv += "launch,cuda,raw cuLaunchKernel," + fmt(raw_us, 3) + "\n";
