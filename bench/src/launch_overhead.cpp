@@ -206,7 +206,9 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
   rt::Stream st = dev.stream();
   int n = 32;
   std::string error;
+  double submit_seconds = 0;  // the last loop's host time for its launches, before the wait
   auto gpuc_loop = [&] {
+    double t0 = now_seconds();
     for (int i = 0; i < count; ++i) {
       Status s = st.launch(*k, 1, 32, {n, *buf});
       if (!s) {
@@ -214,6 +216,7 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         return false;
       }
     }
+    submit_seconds = now_seconds() - t0;
     Status s = st.synchronize();
     if (!s) error = s.error().message;
     return bool(s);
@@ -239,8 +242,10 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
       uint64_t p = buf->device_address();
       void* params[] = {&n, &p};
       auto raw_loop = [&] {
+        double t0 = now_seconds();
         for (int i = 0; i < count; ++i)
           if (cu.cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, s, params, nullptr) != 0) return false;
+        submit_seconds = now_seconds() - t0;
         return cu.cuStreamSynchronize(s) == 0;
       };
       // The raw loop plus the one driver call gpuc's launch path adds (the context check).
@@ -252,13 +257,13 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         }
         return cu.cuStreamSynchronize(s) == 0;
       };
-      double raw_us = -1, raw2_us = -1, raw_ctx_us = -1;
+      double raw_us = -1, raw2_us = -1, raw_ctx_us = -1, gpuc_submit_us = -1, raw_submit_us = -1;
       if (r == 0) {
         // Measured again interleaved with gpuc's loop, the order rotating (gpuc raw raw', raw
         // raw' gpuc, ...): clock and driver-queue drift between separate series showed up as
         // several % of overhead, and so might always going first. raw' is the raw loop a second
         // time (an A/A pair): the difference between raw and raw' is the measurement's noise.
-        std::vector<double> g, w, w2, wc;
+        std::vector<double> g, w, w2, wc, g_submit, w_submit;
         for (int rep = 0; rep < 2 * reps + 1; ++rep) {
           bool ok = true;
           double seconds[4] = {0, 0, 0, 0};  // gpuc, raw, raw', raw + context check
@@ -267,6 +272,8 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
             double t0 = now_seconds();
             ok = which == 0 ? gpuc_loop() : which == 3 ? raw_ctx_loop() : raw_loop();
             seconds[which] = now_seconds() - t0;
+            if (rep > 0 && which == 0) g_submit.push_back(submit_seconds * 1e6 / count);
+            if (rep > 0 && which == 1) w_submit.push_back(submit_seconds * 1e6 / count);
           }
           if (!ok) break;
           if (rep == 0) continue;  // warm-up
@@ -280,6 +287,8 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
           raw_us = median(w);
           raw2_us = median(w2);
           raw_ctx_us = median(wc);
+          gpuc_submit_us = median(g_submit);
+          raw_submit_us = median(w_submit);
           t.rows[0][1] = fmt(gpuc_us, 2);
         }
       }
@@ -295,6 +304,8 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         t.rows.push_back({"raw loop again (A/A: the noise)",
                           fmt(raw2_us, 2) + " (" + fmt(100.0 * (raw2_us - raw_us) / raw_us, 1) +
                               "% from the first raw series)"});
+        t.rows.push_back({"host time to submit, before the wait: gpuc / raw",
+                          fmt(gpuc_submit_us, 2) + " / " + fmt(raw_submit_us, 2)});
         t.rows.push_back(
             {"raw loop + cuCtxGetCurrent per launch (gpuc's context check)",
              fmt(raw_ctx_us, 2) + " (" + fmt(100.0 * (raw_ctx_us - raw_us) / raw_us, 1) + "%)"});
