@@ -24,6 +24,7 @@ struct Options {
   std::string only;                   // --kernel=NAME: one benchmark kernel
   uint64_t seed = 1;
   bool bounds_check = false;  // --bounds-check: kernel speed of gpuc checked vs gpuc unchecked
+  bool launch_only = false;   // --launch-only: the launch-overhead part of the GPU run alone
   // --variant=FILE (repeatable): PTX (.ptx, CUDA) or SPIR-V (.spv, Vulkan) measured in place of
   // gpuc's code for the --kernel, each in an extra row (compiler experiments).
   std::vector<std::string> variants;

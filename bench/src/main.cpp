@@ -30,6 +30,7 @@ void usage() {
       "  --full     the full sizes even on a CPU device (slow; to test the harness)\n"
       "  --bounds-check  kernel speed of gpuc with --bounds-check against gpuc without (the\n"
       "             cost of the checks) instead of against nvcc/glslc\n"
+      "  --launch-only  with --gpu or --backend: launch overhead only (to profile it)\n"
       "  --variant=FILE  with --kernel: also measure FILE (PTX for CUDA, .ptx; SPIR-V for\n"
       "             Vulkan, .spv) in place of gpuc's code, in a row of its own; repeatable\n"
       "             (compiler experiments; not counted in the geometric mean)\n"
@@ -82,7 +83,7 @@ int run_gpu(Options opt, std::string* md, std::string* csv, std::string* launch_
     *md += std::string("## ") + (spec == "cuda" ? "CUDA" : "Vulkan") + " on " + dev->info().name +
            "\n\n";
     Ceilings ceil;
-    rc |= run_kernel_speed(o, *dev, &ceil, md, csv);
+    if (!o.launch_only) rc |= run_kernel_speed(o, *dev, &ceil, md, csv);
     rc |= run_launch_overhead(o, *dev, md, launch_csv);
   }
   return rc;
@@ -110,6 +111,8 @@ int main(int argc, char** argv) {
       opt.full = true;
     else if (a == "--bounds-check")
       opt.bounds_check = true;
+    else if (a == "--launch-only")
+      opt.launch_only = true;
     else if (a == "-h" || a == "--help") {
       usage();
       return 0;
