@@ -246,15 +246,19 @@ class CudaStream : public StreamImpl {
            "cuMemcpyDtoDAsync");
     return {};
   }
+  // Out of line: launch() runs on every launch, its error messages almost never.
+  [[gnu::cold, gnu::noinline]] static Status block_too_large(const ir::KernelReflection& k,
+                                                             Dim3 block, uint32_t max) {
+    return make_error("kernel '" + k.name + "': a block of " + std::to_string(block.count()) +
+                      " threads exceeds the " + std::to_string(max) +
+                      " this kernel can run with (cuFuncGetAttribute "
+                      "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: register use)");
+  }
   Status launch(const LaunchRequest& req, KeepAlive) override {
     const auto& m = static_cast<const CudaModule&>(*req.module);
     const ir::KernelReflection& k = m.reflection.kernels[req.kernel];
-    if (req.block.count() > m.max_threads_per_block[req.kernel])
-      return make_error("kernel '" + k.name + "': a block of " + std::to_string(req.block.count()) +
-                        " threads exceeds the " +
-                        std::to_string(m.max_threads_per_block[req.kernel]) +
-                        " this kernel can run with (cuFuncGetAttribute "
-                        "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: register use)");
+    if (req.block.count() > m.max_threads_per_block[req.kernel]) [[unlikely]]
+      return block_too_large(k, req.block, m.max_threads_per_block[req.kernel]);
     // kernelParams: one pointer per parameter into the parameter block. On the stack for the
     // common case: this runs on every launch (launch overhead is benchmarked).
     constexpr size_t kInline = 32;

@@ -20,9 +20,19 @@ gpuc::ir::ModuleReflection sample_reflection(const std::string& kernel) {
   gpuc::ir::ModuleReflection r;
   gpuc::ir::KernelReflection k;
   k.name = kernel;
-  gpuc::ir::ParamReflection n{"n", gpuc::ir::ParamKind::Scalar, "i32", 0, 4, 4, false, false};
-  gpuc::ir::ParamReflection x{"x",  gpuc::ir::ParamKind::Pointer, "ptr<global, f32>", 8, 8, 8, true,
-                              false};
+  gpuc::ir::ParamReflection n{.kind = gpuc::ir::ParamKind::Scalar,
+                              .offset = 0,
+                              .size = 4,
+                              .align = 4,
+                              .name = "n",
+                              .type = "i32"};
+  gpuc::ir::ParamReflection x{.kind = gpuc::ir::ParamKind::Pointer,
+                              .offset = 8,
+                              .size = 8,
+                              .align = 8,
+                              .readonly = true,
+                              .name = "x",
+                              .type = "ptr<global, f32>"};
   k.params = {n, x};
   k.param_block_size = 16;
   k.fixed_block = {64, 1, 1};

@@ -178,7 +178,7 @@ Shape Lowering::shape(ir::TypeId t) const {
 }
 
 Id Lowering::type(const Shape& s) {
-  Id scalar;
+  Id scalar{};  // every Shape::Kind sets it; the value only silences -Wmaybe-uninitialized
   switch (s.kind) {
     case Shape::Bool:
       scalar = mod_.get_or_declare_bool_type();

@@ -51,9 +51,8 @@ inline constexpr uint32_t kBoundsRecordWords = 8;
 inline constexpr uint32_t kBoundsUnknown = 0xFFFFFFFFu;  // a pointer into no parameter's buffer
 
 struct ParamReflection {
-  std::string name;
+  // What a launch reads comes first, together in the element's first cache line.
   ParamKind kind = ParamKind::Scalar;
-  std::string type;     // IR type text (pointers: the pointer type, e.g. "ptr<global, f32>")
   uint32_t offset = 0;  // byte offset in the parameter block
   uint32_t size = 0;    // byte size in the parameter block
   uint32_t align = 1;
@@ -62,6 +61,8 @@ struct ParamReflection {
   ParamRole role = ParamRole::User;
   uint32_t sizes = 0;      // BufferSize: index of the pointer parameter it gives the size of
   uint32_t elem_size = 0;  // BufferSize: byte size of that pointer's pointee (element indices)
+  std::string name;
+  std::string type;  // IR type text (pointers: the pointer type, e.g. "ptr<global, f32>")
 };
 
 // One checked access of a bounds-checked kernel (the record names it by id).

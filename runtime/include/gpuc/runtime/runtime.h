@@ -291,6 +291,9 @@ class Stream {
  private:
   friend class Device;
   friend Status launch(const Kernel&, Dim3, Dim3, std::initializer_list<Arg>);
+  // launch()'s out-of-line path: every launch it does not take itself (bounds-checked kernels,
+  // errors, with their messages).
+  Status launch_checked(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<const Arg> args);
   std::shared_ptr<detail::DeviceImpl> device_;
   std::shared_ptr<detail::StreamImpl> impl_;
 };
