@@ -456,6 +456,46 @@ TEST(NvvmPtx, SpecialRegisterRanges) {
   }
 }
 
+// The benchmark kernels read their block and thread ids in nvcc -O3's PTX order (CUDA 13.0,
+// sm_90), whatever their source order: ptxas schedules the reads that start every thread by it,
+// and gpuc's source order made other SASS and cost stencil_5pt and prefix_scan about 1% on an
+// H100 (bench/NOTES.md). The order is libNVVM's scheduler's, given the IR's (hoist_launch_ids),
+// so this also tells when a new toolkit schedules them differently.
+TEST(NvvmPtx, LaunchIdsAreReadInNvccsOrder) {
+  REQUIRE_LIBNVVM();
+  auto reads = [](const std::string& ptx) {
+    std::string out;
+    // "mov.u32 %rN, %ctaid.x;": the special registers, in order.
+    for (size_t at = ptx.find("mov.u32"); at != std::string::npos;
+         at = ptx.find("mov.u32", at + 1)) {
+      std::string line = ptx.substr(at, ptx.find('\n', at) - at);
+      size_t comma = line.find(", %"), semi = line.find(';');
+      if (comma == std::string::npos || semi == std::string::npos) continue;
+      std::string r = line.substr(comma + 2, semi - comma - 2);
+      if (r.rfind("%r", 0) != 0) out += (out.empty() ? "" : " ") + r;
+    }
+    return out;
+  };
+  const std::pair<const char*, const char*> kernels[] = {
+      {"stencil_5pt", "%ntid.x %ctaid.x %tid.x %ntid.y %ctaid.y %tid.y"},
+      {"prefix_scan", "%ctaid.x %tid.x"},
+      {"reduce_shared", "%ntid.x %ctaid.x %tid.x"},
+      {"nbody_step", "%ntid.x %ctaid.x %tid.x"},
+      {"sgemm_tiled", "%ctaid.y %tid.y %ctaid.x %tid.x"},
+      {"histogram", "%tid.x %ntid.x %ntid.x %ctaid.x %nctaid.x"},
+  };
+  for (const auto& [name, nvcc_order] : kernels) {
+    CompileOptions co;
+    co.target = gpuc::Target::Cuda;
+    co.arch = "compute_90";
+    Compilation c(co);
+    CompileOutput out =
+        c.compile_file(std::string(GPUC_SOURCE_DIR) + "/bench/kernels/" + name + ".gk");
+    ASSERT_TRUE(out.ok) << name << ": " << c.diagnostics().format_all();
+    EXPECT_EQ(reads(out.data), nvcc_order) << name << "\n" << out.data;
+  }
+}
+
 // sin and cos of one value in one region share one libdevice __nv_sincosf/__nv_sincos call (one
 // argument reduction, as nvcc's sincosf); a lone sin, a pair on different values or in different
 // regions, and vectors keep the separate functions.

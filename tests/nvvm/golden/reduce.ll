@@ -13,15 +13,15 @@
 ; CHECK-NEXT: define void @reduce(float addrspace(1)* noalias readonly %p0, float addrspace(1)* noalias %p1) {
 ; CHECK-NEXT: entry:
 ; CHECK-NEXT:   %t9 = alloca i32, align 4
-; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !0
-; CHECK-NEXT:   %t1 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x(), !range !1
-; CHECK-NEXT:   %t2 = mul i32 %t1, 256
-; CHECK-NEXT:   %t3 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !0
+; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x(), !range !0
+; CHECK-NEXT:   %t1 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !1
+; CHECK-NEXT:   %t2 = mul i32 %t0, 256
+; CHECK-NEXT:   %t3 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !1
 ; CHECK-NEXT:   %t4 = add i32 %t2, %t3
 ; CHECK-NEXT:   %t5 = zext i32 %t4 to i64
 ; CHECK-NEXT:   %t6 = getelementptr inbounds float, float addrspace(1)* %p0, i64 %t5
 ; CHECK-NEXT:   %t7 = load float, float addrspace(1)* %t6, align 4
-; CHECK-NEXT:   %t8 = getelementptr inbounds [256 x float], [256 x float] addrspace(3)* @partial, i32 0, i32 %t0
+; CHECK-NEXT:   %t8 = getelementptr inbounds [256 x float], [256 x float] addrspace(3)* @partial, i32 0, i32 %t1
 ; CHECK-NEXT:   store float %t7, float addrspace(3)* %t8, align 4
 ; CHECK-NEXT:   call void @llvm.nvvm.barrier0()
 ; CHECK-NEXT:   store i32 128, i32* %t9, align 4
@@ -33,11 +33,11 @@
 ; CHECK-NEXT: then.3:
 ; CHECK-NEXT:   br label %endloop.2
 ; CHECK-NEXT: endif.4:
-; CHECK-NEXT:   %t12 = icmp ult i32 %t0, %t10
+; CHECK-NEXT:   %t12 = icmp ult i32 %t1, %t10
 ; CHECK-NEXT:   br i1 %t12, label %then.5, label %endif.6
 ; CHECK-NEXT: then.5:
-; CHECK-NEXT:   %t13 = getelementptr inbounds [256 x float], [256 x float] addrspace(3)* @partial, i32 0, i32 %t0
-; CHECK-NEXT:   %t14 = add i32 %t0, %t10
+; CHECK-NEXT:   %t13 = getelementptr inbounds [256 x float], [256 x float] addrspace(3)* @partial, i32 0, i32 %t1
+; CHECK-NEXT:   %t14 = add i32 %t1, %t10
 ; CHECK-NEXT:   %t15 = getelementptr inbounds [256 x float], [256 x float] addrspace(3)* @partial, i32 0, i32 %t14
 ; CHECK-NEXT:   %t16 = load float, float addrspace(3)* %t15, align 4
 ; CHECK-NEXT:   %t17 = load float, float addrspace(3)* %t13, align 4
@@ -53,12 +53,12 @@
 ; CHECK-NEXT:   store i32 %t20, i32* %t9, align 4
 ; CHECK-NEXT:   br label %loop.0
 ; CHECK-NEXT: endloop.2:
-; CHECK-NEXT:   %t21 = icmp eq i32 %t0, 0
+; CHECK-NEXT:   %t21 = icmp eq i32 %t1, 0
 ; CHECK-NEXT:   br i1 %t21, label %then.7, label %endif.8
 ; CHECK-NEXT: then.7:
 ; CHECK-NEXT:   %t22 = getelementptr inbounds [256 x float], [256 x float] addrspace(3)* @partial, i32 0, i32 0
 ; CHECK-NEXT:   %t23 = load float, float addrspace(3)* %t22, align 4
-; CHECK-NEXT:   %t24 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x(), !range !1
+; CHECK-NEXT:   %t24 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x(), !range !0
 ; CHECK-NEXT:   %t25 = zext i32 %t24 to i64
 ; CHECK-NEXT:   %t26 = getelementptr inbounds float, float addrspace(1)* %p1, i64 %t25
 ; CHECK-NEXT:   store float %t23, float addrspace(1)* %t26, align 4
@@ -71,8 +71,8 @@
 ; CHECK-NEXT: !nvvm.annotations = !{!2, !3, !4, !5}
 ; CHECK-NEXT: !nvvmir.version = !{!6}
 ; CHECK-EMPTY:
-; CHECK-NEXT: !0 = !{i32 0, i32 256}
-; CHECK-NEXT: !1 = !{i32 0, i32 2147483647}
+; CHECK-NEXT: !0 = !{i32 0, i32 2147483647}
+; CHECK-NEXT: !1 = !{i32 0, i32 256}
 ; CHECK-NEXT: !2 = !{void (float addrspace(1)*, float addrspace(1)*)* @reduce, !"kernel", i32 1}
 ; CHECK-NEXT: !3 = !{void (float addrspace(1)*, float addrspace(1)*)* @reduce, !"reqntidx", i32 256}
 ; CHECK-NEXT: !4 = !{void (float addrspace(1)*, float addrspace(1)*)* @reduce, !"reqntidy", i32 1}

@@ -12,9 +12,9 @@
 ; CHECK-NEXT: entry:
 ; CHECK-NEXT:   %t0 = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
 ; CHECK-NEXT:   %t1 = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x(), !range !0
-; CHECK-NEXT:   %t2 = mul i32 %t1, %t0
-; CHECK-NEXT:   %t3 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !1
-; CHECK-NEXT:   %t4 = add i32 %t2, %t3
+; CHECK-NEXT:   %t2 = call i32 @llvm.nvvm.read.ptx.sreg.tid.x(), !range !1
+; CHECK-NEXT:   %t3 = mul i32 %t1, %t0
+; CHECK-NEXT:   %t4 = add i32 %t3, %t2
 ; CHECK-NEXT:   %t5 = icmp slt i32 %t4, %p0
 ; CHECK-NEXT:   br i1 %t5, label %then.0, label %endif.1
 ; CHECK-NEXT: then.0:
