@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "raw_vulkan.h"
+#include "vk_instance.h"
 
 namespace gpuc::bench {
 namespace {
@@ -72,19 +73,11 @@ struct Vk {
 Result<double> raw_vulkan_us_per_dispatch(const std::string& device_name, const std::string& spirv,
                                           const std::string& entry, uint32_t block, int count,
                                           int reps) {
-  void* lib = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (!lib) return make_error("libvulkan.so.1 not found");
+  LoadedVkInstance loaded = create_vk_instance("gpuc-bench raw loop", VK_API_VERSION_1_2);
+  if (!loaded.error.empty()) return make_error(loaded.error);
   Vk vk;
-  vk.gipa = reinterpret_cast<PFN_vkGetInstanceProcAddr>(dlsym(lib, "vkGetInstanceProcAddr"));
-  if (!vk.gipa) return make_error("no vkGetInstanceProcAddr");
-  auto create_instance =
-      reinterpret_cast<PFN_vkCreateInstance>(vk.gipa(VK_NULL_HANDLE, "vkCreateInstance"));
-  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
-  app.pApplicationName = "gpuc-bench raw loop";
-  app.apiVersion = VK_API_VERSION_1_2;
-  VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
-  ici.pApplicationInfo = &app;
-  VK_CHECK(create_instance(&ici, nullptr, &vk.instance));
+  vk.gipa = loaded.gipa;
+  vk.instance = loaded.instance;
 #define LOAD(f)                                               \
   vk.f = reinterpret_cast<PFN_##f>(vk.gipa(vk.instance, #f)); \
   if (!vk.f) return make_error("missing " #f);

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "vk_instance.h"
+
 namespace {
 
 // Instance-level entry points, one per line (loaded through vkGetInstanceProcAddr).
@@ -350,30 +352,15 @@ bool inspect(Vk& vk, const Options& opt, const Input& in) {
 }
 
 int run(const Options& opt) {
-  void* lib = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    std::fprintf(stderr, "gpuc-vkstats: libvulkan.so.1 (the Vulkan loader) not found: %s\n",
-                 dlerror());
+  gpuc::bench::LoadedVkInstance loaded =
+      gpuc::bench::create_vk_instance("gpuc-vkstats", VK_API_VERSION_1_3);
+  if (!loaded.error.empty()) {
+    std::fprintf(stderr, "gpuc-vkstats: %s\n", loaded.error.c_str());
     return kExitError;
   }
   Vk vk;
-  vk.gipa = reinterpret_cast<PFN_vkGetInstanceProcAddr>(dlsym(lib, "vkGetInstanceProcAddr"));
-  if (!vk.gipa) {
-    std::fprintf(stderr, "gpuc-vkstats: the loader has no vkGetInstanceProcAddr\n");
-    return kExitError;
-  }
-  auto create_instance =
-      reinterpret_cast<PFN_vkCreateInstance>(vk.gipa(VK_NULL_HANDLE, "vkCreateInstance"));
-  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
-  app.pApplicationName = "gpuc-vkstats";
-  app.apiVersion = VK_API_VERSION_1_3;
-  VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
-  ici.pApplicationInfo = &app;
-  VkResult r = create_instance(&ici, nullptr, &vk.instance);
-  if (r != VK_SUCCESS) {
-    std::fprintf(stderr, "gpuc-vkstats: vkCreateInstance failed: VkResult %d\n", r);
-    return kExitError;
-  }
+  vk.gipa = loaded.gipa;
+  vk.instance = loaded.instance;
 #define LOAD(f)                                                       \
   vk.f = reinterpret_cast<PFN_##f>(vk.gipa(vk.instance, #f));         \
   if (!vk.f) {                                                        \
@@ -559,7 +546,7 @@ int run(const Options& opt) {
   dci.pQueueCreateInfos = &qci;
   dci.enabledExtensionCount = uint32_t(extensions.size());
   dci.ppEnabledExtensionNames = extensions.data();
-  r = vk.vkCreateDevice(pd, &dci, nullptr, &vk.device);
+  VkResult r = vk.vkCreateDevice(pd, &dci, nullptr, &vk.device);
   if (r != VK_SUCCESS) {
     std::fprintf(stderr, "gpuc-vkstats: vkCreateDevice failed: VkResult %d\n", r);
     return kExitError;
