@@ -1252,6 +1252,27 @@ void struct_params(Ctx& c) {
   c.exact("age, alive", gi, wi);
 }
 
+void logical_ops(Ctx& c) {
+  int n = int(c.size(1000, 1 << 20));
+  std::vector<int32_t> a = c.ints<int32_t>(n, -20, 20), b = c.ints<int32_t>(n, -20, 20);
+  a[0] = 0;  // 100 / x with x == 0: the short circuit must skip it
+  auto da = c.buffer(a);
+  auto db = c.buffer(b);
+  auto out = c.filled<int32_t>(n, -1);
+  c.launch("logical_ops", blocks_for(n, 256), 256, {da, db, out, n});
+  std::vector<int32_t> want(n);
+  for (int i = 0; i < n; ++i) {
+    int x = a[i], y = b[i];
+    int r = (x > 0 || y < 0) + 2 * (x > 0 && y < 0);
+    r += 4 * (x == 0 || 100 / x > 10);
+    r += 8 * (i + 1 < n && a[i + 1] > x);
+    r += 16 * (x > 0 || int64_t{x} + 2147483647 > 5);
+    r += 32 * (!(x < y) && (x ^ y) != 0);
+    want[i] = r;
+  }
+  c.exact("out", c.read(out), want);
+}
+
 void ternary(Ctx& c) {
   int n = int(c.size(1000, 1 << 20));
   std::vector<float> x = c.floats(n, -2, 2), a = c.floats(n, 0, 1), b = c.floats(n, 5, 6);
@@ -1485,6 +1506,7 @@ const std::vector<Case>& all_cases() {
       {"int_minmax_abs.gk", int_minmax_abs},
       {"launch_bounds.gk", launch_bounds},
       {"local_arrays.gk", local_arrays},
+      {"logical_ops.gk", logical_ops},
       {"loops_control.gk", loops_control},
       {"mandelbrot.gk", mandelbrot},
       {"math_float.gk", math_float},

@@ -554,6 +554,47 @@ extern "C" __global__ void offsets(const float* in, float* out, int n) {
   }
 }
 
+// `&&` and `||`: speculated right sides (a select, OpLogicalAnd/Or) and short-circuit ones (a
+// memory read that must not run past the end, a division by zero that must not happen) give C's
+// truth table, with a right side whose signed arithmetic overflows where it is not needed.
+TEST_F(SpirvExec, LogicalOperatorsKeepCSemantics) {
+  const std::string src = R"(
+extern "C" __global__ void logic(const int* a, const int* b, int* out, int n) {
+  int i = threadIdx.x;
+  int x = a[i], y = b[i];
+  int r = (x > 0 || y < 0) + 2 * (x > 0 && y < 0);
+  r += 4 * (x == 0 || 100 / x > 10);            // division: not speculated
+  r += 8 * (i + 1 < n && a[i + 1] > x);         // a read: not speculated, never past the end
+  r += 16 * (x > 0 || x + 2147483647 > 5);      // speculated; overflows only where x > 0 decides
+  out[i] = r;
+})";
+  const int n = 32;
+  std::vector<int> a(n), b(n);
+  for (int k = 0; k < n; ++k) {
+    a[k] = (k * 7) % 11 - 5;
+    b[k] = (k * 5) % 9 - 4;
+  }
+  std::vector<int> want(n);
+  for (int i = 0; i < n; ++i) {
+    int x = a[i], y = b[i];
+    int r = (x > 0 || y < 0) + 2 * (x > 0 && y < 0);
+    r += 4 * (x == 0 || 100 / x > 10);
+    r += 8 * (i + 1 < n && a[i + 1] > x);
+    r += 16 * (x > 0 || (long long)x + 2147483647 > 5);
+    want[i] = r;
+  }
+  for (int opt : {0, 2}) {
+    SCOPED_TRACE("-O" + std::to_string(opt));
+    Kernel k = compile(src, "logic", opt, ".gk");
+    ASSERT_TRUE(k.valid());
+    auto ba = upload(a);
+    auto bb = upload(b);
+    auto bout = zeros<int>(n);
+    ASSERT_TRUE(dev_.launch(k, 1, n, {ba, bb, bout, n}));
+    EXPECT_EQ(download(bout), want);
+  }
+}
+
 // Locals holding pointers into shared and local memory: the .gir input and the CUDA pattern
 // `float* row = tile[threadIdx.y];` from kernel source.
 TEST_F(SpirvExec, PointerLocalsIntoSharedMemory) {
