@@ -602,8 +602,8 @@ TEST(PreprocessorDirectives, ErrorWarningNullAndUnknown) {
   EXPECT_EQ(p.run("#\n# /* null */\n#error stop here  \n#warning careful now\n#frobnicate x\na\n"),
             "a");
   EXPECT_EQ(p.diag_lines(),
-            "3:2: error: stop here\n"
-            "4:2: warning: careful now\n"
+            "3:2: error: #error stop here\n"
+            "4:2: warning: #warning careful now\n"
             "5:2: error: invalid preprocessing directive #frobnicate\n");
 }
 
@@ -707,7 +707,7 @@ TEST(PreprocessorInclude, ErrorsInIncludedFileNameIt) {
   p.run("#include \"bad.h\"\n", kInputs + "/main.gk");
   ASSERT_EQ(p.diags.diagnostics().size(), 2u);
   EXPECT_EQ(p.diags.format_all(),
-            kInputs + "/bad.h:2:2: error: in bad.h\n#error in bad.h\n ^\n" + kInputs +
+            kInputs + "/bad.h:2:2: error: #error in bad.h\n#error in bad.h\n ^\n" + kInputs +
                 "/bad.h:4:1: error: unterminated #ifdef\n#ifdef NEVER_CLOSED\n^\n");
 }
 

@@ -943,8 +943,10 @@ bool Preprocessor::handle_directive(PPTok& hash, Mode mode) {
   } else if (d == "endif") {
     do_endif(lx, hash, name);
   } else if (d == "error" || d == "warning") {
+    // GCC's form, "#error text": the message says where it came from, and no directive can pass
+    // for one of gpuc's own messages (an "internal compiler error" the fuzzers abort on).
     std::string_view text = lx.rest_of_line();
-    std::string msg = text.empty() ? "#" + std::string(d) : std::string(text);
+    std::string msg = "#" + std::string(d) + (text.empty() ? "" : " " + std::string(text));
     if (d == "error")
       diags_.error(name.loc, std::move(msg));
     else
