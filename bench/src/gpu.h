@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common.h"
+#include "gpuc/compiler.h"
 #include "gpuc/runtime/runtime.h"
 
 namespace gpuc::bench {
@@ -26,6 +27,12 @@ int run_kernel_speed(const Options& opt, rt::Device& device, Ceilings* ceilings,
 // unmangled entry per kernel with as many parameters, glslc's SPIR-V has one entry point to
 // rename. "" when all fit, else the problems.
 std::string check_peer_artifacts();
+
+// Compiles the harness's own kernel `source` for `device`'s backend (its sm_XX on CUDA) and loads
+// it; `*code`, when given, receives the PTX or SPIR-V (for the raw driver loops). On failure, *why.
+std::optional<rt::Module> compile_and_load(rt::Device& device, const std::string& name,
+                                           const std::string& source, std::string* why,
+                                           std::string* code = nullptr);
 
 // Launch overhead: back-to-back launches of a tiny kernel through gpuc vs the raw driver loop.
 int run_launch_overhead(const Options& opt, rt::Device& device, std::string* markdown,

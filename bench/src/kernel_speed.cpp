@@ -561,21 +561,8 @@ extern "C" __global__ void copy4(const float4* __restrict__ src, float4* __restr
 )";
 
 double kernel_copy_bandwidth(rt::Device& dev, size_t bytes, int runs, std::string* why) {
-  const bool cuda = dev.backend() == rt::Backend::Cuda;
-  CompileOptions co;
-  co.target = cuda ? Target::Cuda : Target::Vulkan;
-  if (cuda) co.arch = dev.info().api_version;
-  Compilation c(co);
-  CompileOutput out = c.compile_source("copy4.gk", kCopyKernel);
-  if (!out.ok) {
-    *why = "the copy kernel did not compile";
-    return 0;
-  }
-  Result<rt::Module> mod = dev.load(make_artifact(co.target, out));
-  if (!mod) {
-    *why = err_of(mod.error());
-    return 0;
-  }
+  std::optional<rt::Module> mod = compile_and_load(dev, "copy4.gk", kCopyKernel, why);
+  if (!mod) return 0;
   Result<rt::Kernel> k = mod->kernel("copy4");
   Result<rt::Buffer> a = dev.alloc(bytes), b = dev.alloc(bytes);
   if (!k || !a || !b) {
@@ -621,6 +608,28 @@ double kernel_copy_bandwidth(rt::Device& dev, size_t bytes, int runs, std::strin
 }
 
 }  // namespace
+
+std::optional<rt::Module> compile_and_load(rt::Device& dev, const std::string& name,
+                                           const std::string& source, std::string* why,
+                                           std::string* code) {
+  const bool cuda = dev.backend() == rt::Backend::Cuda;
+  CompileOptions co;
+  co.target = cuda ? Target::Cuda : Target::Vulkan;
+  if (cuda) co.arch = dev.info().api_version;
+  Compilation c(co);
+  CompileOutput out = c.compile_source(name, source);
+  if (!out.ok) {
+    *why = name + " did not compile: " + c.diagnostics().format_all();
+    return std::nullopt;
+  }
+  if (code) *code = out.data;
+  Result<rt::Module> mod = dev.load(make_artifact(co.target, out));
+  if (!mod) {
+    *why = "load of " + name + " failed: " + err_of(mod.error());
+    return std::nullopt;
+  }
+  return std::move(*mod);
+}
 
 std::string check_peer_artifacts() {
   std::string problems;

@@ -184,19 +184,10 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
                         std::string* csv) {
   const bool cuda = dev.backend() == rt::Backend::Cuda;
   const int count = opt.quick ? 20 : 2000, reps = opt.quick ? 2 : 10;
-  CompileOptions co;
-  co.target = cuda ? Target::Cuda : Target::Vulkan;
-  if (cuda) co.arch = dev.info().api_version;
-  Compilation c(co);
-  CompileOutput out = c.compile_source("tiny.gk", kTinySource);
-  if (!out.ok) {
-    *markdown += "Launch overhead: the tiny kernel did not compile.\n\n";
-    return 1;
-  }
-  Artifact art = make_artifact(co.target, out);
-  Result<rt::Module> mod = dev.load(art);
+  std::string code, why;  // code: the PTX or SPIR-V, which the raw loops load themselves
+  std::optional<rt::Module> mod = compile_and_load(dev, "tiny.gk", kTinySource, &why, &code);
   if (!mod) {
-    *markdown += "Launch overhead: load failed: " + mod.error().message + "\n\n";
+    *markdown += "Launch overhead: " + why + "\n\n";
     return 1;
   }
   Result<rt::Kernel> k = mod->kernel("tiny");
@@ -235,7 +226,7 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
       t.rows.push_back({"raw cuLaunchKernel loop", "n/a: " + why});
     } else {
       void *m = nullptr, *f = nullptr, *s = nullptr;
-      std::string ptx = out.data;
+      std::string ptx = code;
       int r = cu.cuModuleLoadData(&m, ptx.c_str());
       if (r == 0) r = cu.cuModuleGetFunction(&f, m, "tiny");
       if (r == 0) r = cu.cuStreamCreate(&s, 0);
@@ -318,8 +309,7 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
       }
     }
   } else {
-    Result<double> raw =
-        raw_vulkan_us_per_dispatch(dev.info().name, out.data, "tiny", 32, count, reps);
+    Result<double> raw = raw_vulkan_us_per_dispatch(dev.info().name, code, "tiny", 32, count, reps);
     t.rows.push_back({"raw Vulkan: N vkCmdDispatch in one command buffer, one submit",
                       raw ? fmt(*raw, 2) : "failed: " + raw.error().message});
     if (raw) {

@@ -95,13 +95,7 @@ Result<double> raw_vulkan_us_per_dispatch(const std::string& device_name, const 
     if (device_name == props.deviceName) pd = p;
   }
   if (!pd) return make_error("no Vulkan device named '" + device_name + "'");
-  uint32_t nq = 0;
-  vk.vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, nullptr);
-  std::vector<VkQueueFamilyProperties> qf(nq);
-  vk.vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, qf.data());
-  uint32_t family = UINT32_MAX;
-  for (uint32_t i = 0; i < nq && family == UINT32_MAX; ++i)
-    if (qf[i].queueFlags & VK_QUEUE_COMPUTE_BIT) family = i;
+  uint32_t family = compute_queue_family(vk.vkGetPhysicalDeviceQueueFamilyProperties, pd);
   if (family == UINT32_MAX) return make_error("no compute queue");
 
   float prio = 1.0f;

@@ -1,12 +1,14 @@
-// Loads the Vulkan loader and creates an instance, for the benchmark's tools that drive Vulkan
-// directly (the raw dispatch loop of the launch-overhead part, gpuc-vkstats). Header-only:
-// gpuc-vkstats links none of gpuc's libraries.
+// Loads the Vulkan loader, creates an instance and finds a compute queue, for the benchmark's tools
+// that drive Vulkan directly (the raw dispatch loop of the launch-overhead part, gpuc-vkstats).
+// Header-only: gpuc-vkstats links none of gpuc's libraries.
 #pragma once
 
 #include <dlfcn.h>
 #include <vulkan/vulkan.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gpuc::bench {
 
@@ -45,6 +47,18 @@ inline LoadedVkInstance create_vk_instance(const char* app_name, uint32_t api_ve
     v.error = "vkCreateInstance failed: VkResult " + std::to_string(r);
   }
   return v;
+}
+
+// The first queue family of `device` with compute queues, or UINT32_MAX.
+inline uint32_t compute_queue_family(PFN_vkGetPhysicalDeviceQueueFamilyProperties get,
+                                     VkPhysicalDevice device) {
+  uint32_t n = 0;
+  get(device, &n, nullptr);
+  std::vector<VkQueueFamilyProperties> families(n);
+  get(device, &n, families.data());
+  for (uint32_t i = 0; i < n; ++i)
+    if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) return i;
+  return UINT32_MAX;
 }
 
 }  // namespace gpuc::bench

@@ -524,13 +524,8 @@ int run(const Options& opt) {
     extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
   }
 
-  uint32_t nq = 0;
-  vk.vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, nullptr);
-  std::vector<VkQueueFamilyProperties> qf(nq);
-  vk.vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, qf.data());
-  uint32_t family = UINT32_MAX;
-  for (uint32_t i = 0; i < nq && family == UINT32_MAX; ++i)
-    if (qf[i].queueFlags & VK_QUEUE_COMPUTE_BIT) family = i;
+  uint32_t family =
+      gpuc::bench::compute_queue_family(vk.vkGetPhysicalDeviceQueueFamilyProperties, pd);
   if (family == UINT32_MAX) {
     std::fprintf(stderr, "gpuc-vkstats: device '%s' has no compute queue\n", props.deviceName);
     return kExitUnsupported;
