@@ -16,12 +16,14 @@
 //    space 3 pointers 32-bit (`p3:32:32:32`), and every getelementptr on one takes i32 indices,
 //    so shared-address arithmetic is 32-bit and PTX addresses shared memory with %r registers.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <set>
 #include <unordered_set>
 
@@ -1427,8 +1429,46 @@ class Writer {
     return def("bitcast " + typed(p) + " to " + ptr_of(vt, as));
   }
 
+  // Pointers to the three lanes of a vec3 in memory ([3 x T]; p's pointee may be any type).
+  std::array<std::string, 3> vec3_lane_pointers(ValueId p, TypeId vec3) {
+    int as = nvvm_address_space(t_.space(type_of(p)));
+    std::string et = mem_scalar(info(vec3).element);
+    std::string ep = modern_ ? v(p) : def("bitcast " + typed(p) + " to " + ptr_of(et, as));
+    std::string width = t_.space(type_of(p)) == AddressSpace::Shared ? "i32 " : "i64 ";
+    std::array<std::string, 3> lanes{ep, "", ""};
+    for (uint32_t k = 1; k < 3; ++k)
+      lanes[k] = def("getelementptr inbounds " + et + ", " + ptr_of(et, as) + " " + ep + ", " +
+                     width + std::to_string(k));
+    return lanes;
+  }
+  // Alignment of lane k of a vec3 whose first lane is `align`-aligned.
+  uint32_t vec3_lane_align(TypeId vec3, uint32_t align, uint32_t k) const {
+    return k == 0 ? align : std::gcd(align, k * info(info(vec3).element).size);
+  }
+
   std::string load(ValueId p, TypeId t, uint32_t align) {
     std::string a = ", align " + std::to_string(align ? align : info(t).align);
+    if (t_.is_vector(t) && info(t).count == 3) {
+      // A vec3 is loaded lane by lane, as nvcc copies a float3: a whole `<3 x T>` access lets
+      // libNVVM's SROA keep a vec3 local as one <3 x T> value, and its loop strength reduction
+      // then picks other induction variables (nbody_step's tile loop: a pointer IV where nvcc
+      // keeps the index, 2% slower; docs/nvvm-backend.md).
+      const TypeInfo& i = info(t);
+      uint32_t base = align ? align : i.align;
+      std::string ms = mem_scalar(i.element);
+      std::string vs = scalar_type(i.element);
+      std::string pt = ptr_of(ms, nvvm_address_space(t_.space(type_of(p))));
+      std::array<std::string, 3> lanes = vec3_lane_pointers(p, t);
+      std::string x = "undef";
+      for (uint32_t k = 0; k < 3; ++k) {
+        std::string e = def("load " + ms + ", " + pt + " " + lanes[k] + ", align " +
+                            std::to_string(vec3_lane_align(t, base, k)));
+        if (t_.is_bool(i.element)) e = def("trunc i8 " + e + " to i1");
+        x = def("insertelement <3 x " + vs + "> " + x + ", " + vs + " " + e + ", i32 " +
+                std::to_string(k));
+      }
+      return x;
+    }
     if (t_.is_vector(t) && needs_repr_change(t)) {
       const TypeInfo& i = info(t);
       int as = nvvm_address_space(t_.space(type_of(p)));
@@ -1448,6 +1488,21 @@ class Writer {
   void store(ValueId p, ValueId value, uint32_t align) {
     TypeId t = type_of(value);
     std::string a = ", align " + std::to_string(align ? align : info(t).align);
+    if (t_.is_vector(t) && info(t).count == 3) {
+      // Lane by lane, as load() reads a vec3.
+      const TypeInfo& i = info(t);
+      uint32_t base = align ? align : i.align;
+      std::string ms = mem_scalar(i.element);
+      std::string pt = ptr_of(ms, nvvm_address_space(t_.space(type_of(p))));
+      std::array<std::string, 3> lanes = vec3_lane_pointers(p, t);
+      for (uint32_t k = 0; k < 3; ++k) {
+        std::string e = def("extractelement " + typed(value) + ", i32 " + std::to_string(k));
+        if (t_.is_bool(i.element)) e = def("zext i1 " + e + " to i8");
+        line("store " + ms + " " + e + ", " + pt + " " + lanes[k] + ", align " +
+             std::to_string(vec3_lane_align(t, base, k)));
+      }
+      return;
+    }
     if (t_.is_vector(t) && needs_repr_change(t)) {
       const TypeInfo& i = info(t);
       int as = nvvm_address_space(t_.space(type_of(p)));

@@ -38,65 +38,86 @@
 ; CHECK-NEXT:   %t7 = zext i32 %t6 to i64
 ; CHECK-NEXT:   %t8 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %p0, i64 %t7
 ; CHECK-NEXT:   %t9 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 0
-; CHECK-NEXT:   %t10 = bitcast [3 x float] addrspace(1)* %t9 to <3 x float> addrspace(1)*
-; CHECK-NEXT:   %t11 = load <3 x float>, <3 x float> addrspace(1)* %t10, align 4
-; CHECK-NEXT:   %t12 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 1
-; CHECK-NEXT:   %t13 = load i8, i8 addrspace(1)* %t12, align 1
-; CHECK-NEXT:   %t14 = trunc i8 %t13 to i1
-; CHECK-NEXT:   %t15 = call float @dot3(<3 x float> %t11, <3 x float> %t5)
-; CHECK-NEXT:   %t16 = and i32 %t6, 3
-; CHECK-NEXT:   %t17 = zext i32 %t16 to i64
-; CHECK-NEXT:   %t18 = getelementptr inbounds [4 x float], [4 x float] addrspace(4)* bitcast ([16 x i8] addrspace(4)* @coeffs to [4 x float] addrspace(4)*), i64 0, i64 %t17
-; CHECK-NEXT:   %t19 = load float, float addrspace(4)* %t18, align 4
-; CHECK-NEXT:   %t20 = fmul float %t15, %t19
-; CHECK-NEXT:   br i1 %t14, label %then.0, label %else.1
+; CHECK-NEXT:   %t10 = bitcast [3 x float] addrspace(1)* %t9 to float addrspace(1)*
+; CHECK-NEXT:   %t11 = getelementptr inbounds float, float addrspace(1)* %t10, i64 1
+; CHECK-NEXT:   %t12 = getelementptr inbounds float, float addrspace(1)* %t10, i64 2
+; CHECK-NEXT:   %t13 = load float, float addrspace(1)* %t10, align 4
+; CHECK-NEXT:   %t14 = insertelement <3 x float> undef, float %t13, i32 0
+; CHECK-NEXT:   %t15 = load float, float addrspace(1)* %t11, align 4
+; CHECK-NEXT:   %t16 = insertelement <3 x float> %t14, float %t15, i32 1
+; CHECK-NEXT:   %t17 = load float, float addrspace(1)* %t12, align 4
+; CHECK-NEXT:   %t18 = insertelement <3 x float> %t16, float %t17, i32 2
+; CHECK-NEXT:   %t19 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 1
+; CHECK-NEXT:   %t20 = load i8, i8 addrspace(1)* %t19, align 1
+; CHECK-NEXT:   %t21 = trunc i8 %t20 to i1
+; CHECK-NEXT:   %t22 = call float @dot3(<3 x float> %t18, <3 x float> %t5)
+; CHECK-NEXT:   %t23 = and i32 %t6, 3
+; CHECK-NEXT:   %t24 = zext i32 %t23 to i64
+; CHECK-NEXT:   %t25 = getelementptr inbounds [4 x float], [4 x float] addrspace(4)* bitcast ([16 x i8] addrspace(4)* @coeffs to [4 x float] addrspace(4)*), i64 0, i64 %t24
+; CHECK-NEXT:   %t26 = load float, float addrspace(4)* %t25, align 4
+; CHECK-NEXT:   %t27 = fmul float %t22, %t26
+; CHECK-NEXT:   br i1 %t21, label %then.0, label %else.1
 ; CHECK-NEXT: then.0:
-; CHECK-NEXT:   %t21 = insertelement <3 x float> undef, float %t20, i32 0
-; CHECK-NEXT:   %t22 = insertelement <3 x float> %t21, float %t20, i32 1
-; CHECK-NEXT:   %t23 = insertelement <3 x float> %t22, float %t20, i32 2
-; CHECK-NEXT:   %t24 = fadd <3 x float> %t11, %t23
-; CHECK-NEXT:   %t25 = bitcast [3 x float] addrspace(1)* %t9 to <3 x float> addrspace(1)*
-; CHECK-NEXT:   store <3 x float> %t24, <3 x float> addrspace(1)* %t25, align 4
-; CHECK-NEXT:   %t26 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 2
-; CHECK-NEXT:   %t27 = fpext float %t20 to double
-; CHECK-NEXT:   %t28 = load double, double addrspace(1)* %t26, align 8
-; CHECK-NEXT:   %t29 = fadd double %t28, %t27
-; CHECK-NEXT:   store double %t29, double addrspace(1)* %t26, align 8
+; CHECK-NEXT:   %t28 = insertelement <3 x float> undef, float %t27, i32 0
+; CHECK-NEXT:   %t29 = insertelement <3 x float> %t28, float %t27, i32 1
+; CHECK-NEXT:   %t30 = insertelement <3 x float> %t29, float %t27, i32 2
+; CHECK-NEXT:   %t31 = fadd <3 x float> %t18, %t30
+; CHECK-NEXT:   %t32 = bitcast [3 x float] addrspace(1)* %t9 to float addrspace(1)*
+; CHECK-NEXT:   %t33 = getelementptr inbounds float, float addrspace(1)* %t32, i64 1
+; CHECK-NEXT:   %t34 = getelementptr inbounds float, float addrspace(1)* %t32, i64 2
+; CHECK-NEXT:   %t35 = extractelement <3 x float> %t31, i32 0
+; CHECK-NEXT:   store float %t35, float addrspace(1)* %t32, align 4
+; CHECK-NEXT:   %t36 = extractelement <3 x float> %t31, i32 1
+; CHECK-NEXT:   store float %t36, float addrspace(1)* %t33, align 4
+; CHECK-NEXT:   %t37 = extractelement <3 x float> %t31, i32 2
+; CHECK-NEXT:   store float %t37, float addrspace(1)* %t34, align 4
+; CHECK-NEXT:   %t38 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 2
+; CHECK-NEXT:   %t39 = fpext float %t27 to double
+; CHECK-NEXT:   %t40 = load double, double addrspace(1)* %t38, align 8
+; CHECK-NEXT:   %t41 = fadd double %t40, %t39
+; CHECK-NEXT:   store double %t41, double addrspace(1)* %t38, align 8
 ; CHECK-NEXT:   br label %endif.2
 ; CHECK-NEXT: else.1:
-; CHECK-NEXT:   %t30 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 1
-; CHECK-NEXT:   %t31 = zext i1 true to i8
-; CHECK-NEXT:   store i8 %t31, i8 addrspace(1)* %t30, align 1
+; CHECK-NEXT:   %t42 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %t8, i32 0, i32 1
+; CHECK-NEXT:   %t43 = zext i1 true to i8
+; CHECK-NEXT:   store i8 %t43, i8 addrspace(1)* %t42, align 1
 ; CHECK-NEXT:   br label %endif.2
 ; CHECK-NEXT: endif.2:
-; CHECK-NEXT:   %t32 = zext i32 %t6 to i64
-; CHECK-NEXT:   %t33 = getelementptr inbounds <4 x float>, <4 x float> addrspace(1)* %p1, i64 %t32
-; CHECK-NEXT:   %t34 = load <4 x float>, <4 x float> addrspace(1)* %t33, align 16
-; CHECK-NEXT:   %t35 = shufflevector <4 x float> %t34, <4 x float> undef, <4 x i32> <i32 3, i32 2, i32 1, i32 0>
-; CHECK-NEXT:   %t36 = insertelement <4 x float> %t35, float %t15, i32 3
-; CHECK-NEXT:   store <4 x float> %t36, <4 x float> addrspace(1)* %t33, align 16
-; CHECK-NEXT:   %t37 = load %struct.Particle, %struct.Particle addrspace(1)* %t8, align 8
-; CHECK-NEXT:   %t38 = zext i1 false to i8
-; CHECK-NEXT:   %t39 = insertvalue %struct.Particle %t37, i8 %t38, 1
-; CHECK-NEXT:   %t40 = add i32 %t6, 64
-; CHECK-NEXT:   %t41 = zext i32 %t40 to i64
-; CHECK-NEXT:   %t42 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %p0, i64 %t41
-; CHECK-NEXT:   store %struct.Particle %t39, %struct.Particle addrspace(1)* %t42, align 8
-; CHECK-NEXT:   %t43 = zext i32 %t6 to i64
-; CHECK-NEXT:   %t44 = getelementptr inbounds %struct.Wide, %struct.Wide addrspace(1)* %p3, i64 %t43
-; CHECK-NEXT:   %t45 = getelementptr inbounds %struct.Wide, %struct.Wide addrspace(1)* %t44, i32 0, i32 2
-; CHECK-NEXT:   %t46 = load <4 x double>, <4 x double> addrspace(1)* %t45, align 16
-; CHECK-NEXT:   %t47 = extractelement <4 x double> %t46, i32 2
-; CHECK-NEXT:   %t48 = fptrunc double %t47 to float
-; CHECK-NEXT:   %t49 = getelementptr inbounds %struct.Wide, %struct.Wide addrspace(1)* %t44, i32 0, i32 0
-; CHECK-NEXT:   store float %t48, float addrspace(1)* %t49, align 4
-; CHECK-NEXT:   %t50 = zext i32 2 to i64
-; CHECK-NEXT:   %t51 = bitcast <4 x float> addrspace(1)* %t33 to float addrspace(1)*
-; CHECK-NEXT:   %t52 = getelementptr inbounds float, float addrspace(1)* %t51, i64 %t50
-; CHECK-NEXT:   %t53 = bitcast [3 x float] addrspace(1)* %t9 to <3 x float> addrspace(1)*
-; CHECK-NEXT:   %t54 = load <3 x float>, <3 x float> addrspace(1)* %t53, align 4
-; CHECK-NEXT:   %t55 = extractelement <3 x float> %t54, i32 1
-; CHECK-NEXT:   store float %t55, float addrspace(1)* %t52, align 4
+; CHECK-NEXT:   %t44 = zext i32 %t6 to i64
+; CHECK-NEXT:   %t45 = getelementptr inbounds <4 x float>, <4 x float> addrspace(1)* %p1, i64 %t44
+; CHECK-NEXT:   %t46 = load <4 x float>, <4 x float> addrspace(1)* %t45, align 16
+; CHECK-NEXT:   %t47 = shufflevector <4 x float> %t46, <4 x float> undef, <4 x i32> <i32 3, i32 2, i32 1, i32 0>
+; CHECK-NEXT:   %t48 = insertelement <4 x float> %t47, float %t22, i32 3
+; CHECK-NEXT:   store <4 x float> %t48, <4 x float> addrspace(1)* %t45, align 16
+; CHECK-NEXT:   %t49 = load %struct.Particle, %struct.Particle addrspace(1)* %t8, align 8
+; CHECK-NEXT:   %t50 = zext i1 false to i8
+; CHECK-NEXT:   %t51 = insertvalue %struct.Particle %t49, i8 %t50, 1
+; CHECK-NEXT:   %t52 = add i32 %t6, 64
+; CHECK-NEXT:   %t53 = zext i32 %t52 to i64
+; CHECK-NEXT:   %t54 = getelementptr inbounds %struct.Particle, %struct.Particle addrspace(1)* %p0, i64 %t53
+; CHECK-NEXT:   store %struct.Particle %t51, %struct.Particle addrspace(1)* %t54, align 8
+; CHECK-NEXT:   %t55 = zext i32 %t6 to i64
+; CHECK-NEXT:   %t56 = getelementptr inbounds %struct.Wide, %struct.Wide addrspace(1)* %p3, i64 %t55
+; CHECK-NEXT:   %t57 = getelementptr inbounds %struct.Wide, %struct.Wide addrspace(1)* %t56, i32 0, i32 2
+; CHECK-NEXT:   %t58 = load <4 x double>, <4 x double> addrspace(1)* %t57, align 16
+; CHECK-NEXT:   %t59 = extractelement <4 x double> %t58, i32 2
+; CHECK-NEXT:   %t60 = fptrunc double %t59 to float
+; CHECK-NEXT:   %t61 = getelementptr inbounds %struct.Wide, %struct.Wide addrspace(1)* %t56, i32 0, i32 0
+; CHECK-NEXT:   store float %t60, float addrspace(1)* %t61, align 4
+; CHECK-NEXT:   %t62 = zext i32 2 to i64
+; CHECK-NEXT:   %t63 = bitcast <4 x float> addrspace(1)* %t45 to float addrspace(1)*
+; CHECK-NEXT:   %t64 = getelementptr inbounds float, float addrspace(1)* %t63, i64 %t62
+; CHECK-NEXT:   %t65 = bitcast [3 x float] addrspace(1)* %t9 to float addrspace(1)*
+; CHECK-NEXT:   %t66 = getelementptr inbounds float, float addrspace(1)* %t65, i64 1
+; CHECK-NEXT:   %t67 = getelementptr inbounds float, float addrspace(1)* %t65, i64 2
+; CHECK-NEXT:   %t68 = load float, float addrspace(1)* %t65, align 4
+; CHECK-NEXT:   %t69 = insertelement <3 x float> undef, float %t68, i32 0
+; CHECK-NEXT:   %t70 = load float, float addrspace(1)* %t66, align 4
+; CHECK-NEXT:   %t71 = insertelement <3 x float> %t69, float %t70, i32 1
+; CHECK-NEXT:   %t72 = load float, float addrspace(1)* %t67, align 4
+; CHECK-NEXT:   %t73 = insertelement <3 x float> %t71, float %t72, i32 2
+; CHECK-NEXT:   %t74 = extractelement <3 x float> %t73, i32 1
+; CHECK-NEXT:   store float %t74, float addrspace(1)* %t64, align 4
 ; CHECK-NEXT:   ret void
 ; CHECK-NEXT: }
 ; CHECK-EMPTY:
