@@ -6,6 +6,8 @@
 // DeviceImpl waits for all its streams before it is destroyed.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -24,12 +26,58 @@ class BufferImpl {
   DeviceImpl* device = nullptr;
 };
 
+// What Stream::launch reads for one kernel, in a few contiguous cache lines: the shape limits
+// folded together, the parameter layout and the backend's handle. Launch overhead is a cache-miss
+// cost: the driver call between two launches evicts gpuc's data, and the reflection it replaces
+// here (KernelReflection, its parameters, DeviceInfo, the backend's per-kernel vectors) spans a
+// dozen lines. Built once per kernel when its module is loaded (build_launch_plans).
+// Aligned to a cache line: a kernel with up to three parameters reads two.
+struct alignas(64) LaunchPlan {
+  static constexpr uint32_t kMaxParams = 16;
+  static constexpr uint32_t kMaxParamBlock = 256;
+  struct Param {
+    uint32_t offset = 0;
+    uint32_t size = 0;
+    bool pointer = false;
+  };
+  // False sends every launch of the kernel through Stream::launch_checked: --bounds-check, more
+  // than kMaxParams parameters or kMaxParamBlock bytes of them, shared memory above the device's.
+  bool fast = false;
+  uint8_t param_count = 0;
+  uint32_t param_block_size = 0;
+  const void* native = nullptr;  // the backend's handle of the kernel (CUfunction)
+  uint64_t max_threads = 0;      // per block: the device's, __launch_bounds__, the backend's
+  std::array<uint32_t, 3> fixed_block{0, 0, 0};  // [[gpuc::block]], all zero when none
+  std::array<uint32_t, 3> max_block{0, 0, 0};
+  std::array<uint32_t, 3> max_grid{0, 0, 0};
+  Param params[kMaxParams];
+
+  // The checks of launch_checked's prepare_launch on the shape, without their messages.
+  bool shape_ok(Dim3 grid, Dim3 block) const {
+    if (grid.x - 1 >= max_grid[0] || grid.y - 1 >= max_grid[1] || grid.z - 1 >= max_grid[2] ||
+        block.x - 1 >= max_block[0] || block.y - 1 >= max_block[1] || block.z - 1 >= max_block[2])
+      return false;  // a zero extent wraps around to UINT32_MAX
+    if (block.count() > max_threads) return false;
+    return fixed_block[0] == 0 ||
+           (block.x == fixed_block[0] && block.y == fixed_block[1] && block.z == fixed_block[2]);
+  }
+};
+
 class ModuleImpl {
  public:
   virtual ~ModuleImpl() = default;
+  std::vector<LaunchPlan> plans;  // per reflected kernel (first: the launch path reads it)
   ir::ModuleReflection reflection;
   DeviceImpl* device = nullptr;
+  // For build_launch_plans: the backend's handle of kernel i, and its own limit on threads per
+  // block (CUDA: register use).
+  virtual const void* launch_handle(uint32_t) const { return nullptr; }
+  virtual uint64_t thread_limit(uint32_t) const { return UINT64_MAX; }
 };
+
+// Fills module.plans from its reflection, the device's limits and the backend's per-kernel
+// handles (runtime.cpp; called by Device::load after the backend loaded the module).
+void build_launch_plans(ModuleImpl& module, const DeviceInfo& device);
 
 class EventImpl {
  public:
@@ -103,9 +151,17 @@ class StreamImpl {
   virtual Status copy(BufferImpl& src, size_t src_offset, BufferImpl& dst, size_t dst_offset,
                       size_t bytes, KeepAlive keep) = 0;
   virtual Status launch(const LaunchRequest& request, KeepAlive keep) = 0;
+  // The launch path of backends whose launches need no KeepAlive (launches_need_keep_alive
+  // false): a kernel whose plan is fast, a shape that passed plan.shape_ok and a parameter block
+  // of plan.param_block_size bytes. Never called otherwise.
+  virtual Status launch_fast(const LaunchPlan& plan, Dim3 grid, Dim3 block, char* params) {
+    (void)plan, (void)grid, (void)block, (void)params;
+    return make_error("internal error: launch_fast on a backend without it");
+  }
   // False when the backend needs no KeepAlive for launches (CUDA: freeing memory or unloading a
-  // module waits for the work that uses it), so the hot launch path skips building one.
-  virtual bool launch_needs_keep_alive() const { return true; }
+  // module waits for the work that uses it), so the hot launch path skips building one and calls
+  // launch_fast. A field, not a virtual call: the launch path reads it on every launch.
+  bool launches_need_keep_alive = true;
   virtual Status record(EventImpl& event) = 0;
   virtual Status flush() = 0;
   virtual Status synchronize() = 0;

@@ -173,6 +173,8 @@ class CudaModule : public ModuleImpl {
   CUmodule module = nullptr;
   std::vector<CUfunction> functions;            // per reflected kernel
   std::vector<uint32_t> max_threads_per_block;  // per kernel, after register allocation
+  const void* launch_handle(uint32_t kernel) const override { return functions[kernel]; }
+  uint64_t thread_limit(uint32_t kernel) const override { return max_threads_per_block[kernel]; }
 };
 
 class CudaEvent : public EventImpl {
@@ -194,6 +196,9 @@ CudaBuffer::~CudaBuffer() {
 
 class CudaStream : public StreamImpl {
  public:
+  // Freeing memory or unloading a module waits for the work that uses it (cuMemFree,
+  // cuModuleUnload), so launches keep nothing alive and take launch_fast.
+  CudaStream() { launches_need_keep_alive = false; }
   ~CudaStream() override {
     if (!stream) return;
     check_release(device, "cuCtxSetCurrent", api.cuCtxSetCurrent(ctx));
@@ -282,7 +287,20 @@ class CudaStream : public StreamImpl {
            "cuLaunchKernel");
     return {};
   }
-  bool launch_needs_keep_alive() const override { return false; }
+  // The launch path (Stream::launch has checked the shape against the plan, whose thread limit
+  // includes max_threads_per_block, and assembled the parameter block).
+  Status launch_fast(const LaunchPlan& plan, Dim3 grid, Dim3 block, char* params) override {
+    void* pointers[LaunchPlan::kMaxParams];
+    for (uint32_t i = 0; i < plan.param_count; ++i) pointers[i] = params + plan.params[i].offset;
+    CUcontext current = nullptr;
+    if (api.cuCtxGetCurrent(&current) != CUDA_SUCCESS || current != ctx)
+      CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+    CU_TRY(api.cuLaunchKernel(static_cast<CUfunction>(const_cast<void*>(plan.native)), grid.x,
+                              grid.y, grid.z, block.x, block.y, block.z, 0, stream,
+                              plan.param_count ? pointers : nullptr, nullptr),
+           "cuLaunchKernel");
+    return {};
+  }
   Status record(EventImpl& event) override {
     CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
     CU_TRY(api.cuEventRecord(static_cast<CudaEvent&>(event).event, stream), "cuEventRecord");

@@ -326,6 +326,7 @@ Result<Module> Device::load(const Artifact& artifact) {
   if (!checked) return checked.error();
   Result<std::shared_ptr<detail::ModuleImpl>> m = impl_->load(artifact);
   if (!m) return m.error();
+  detail::build_launch_plans(**m, impl_->info);
   Module mod;
   mod.device_ = impl_;
   mod.impl_ = std::move(*m);
@@ -532,6 +533,7 @@ Result<Kernel> Module::kernel(const std::string& name) const {
       k.device_ = device_;
       k.impl_ = impl_;
       k.index_ = i;
+      k.plan_ = &impl_->plans[i];
       return k;
     }
   }
@@ -710,63 +712,79 @@ Status launch_bounds_checked(detail::DeviceImpl& dev, detail::StreamImpl& stream
 
 }  // namespace
 
-namespace {
-
-// Whether prepare_launch accepts this shape for kernel `k` on `dev` (the same checks, no
-// messages).
-bool launch_shape_ok(const DeviceInfo& dev, const ir::KernelReflection& k, Dim3 grid, Dim3 block) {
-  const uint32_t g[3] = {grid.x, grid.y, grid.z}, b[3] = {block.x, block.y, block.z};
-  for (int i = 0; i < 3; ++i)
-    if (g[i] == 0 || b[i] == 0 || g[i] > dev.max_grid_dims[i] || b[i] > dev.max_block_dims[i])
-      return false;
-  if (block.count() > dev.max_threads_per_block) return false;
-  if (k.fixed_block[0] != 0 &&
-      (block.x != k.fixed_block[0] || block.y != k.fixed_block[1] || block.z != k.fixed_block[2]))
-    return false;
-  if (k.max_block_threads != 0 && block.count() > k.max_block_threads) return false;
-  return k.static_shared_bytes <= dev.max_shared_bytes;
+void detail::build_launch_plans(detail::ModuleImpl& module, const DeviceInfo& dev) {
+  module.plans.assign(module.reflection.kernels.size(), detail::LaunchPlan{});
+  for (uint32_t i = 0; i < module.plans.size(); ++i) {
+    const ir::KernelReflection& k = module.reflection.kernels[i];
+    detail::LaunchPlan& plan = module.plans[i];
+    plan.native = module.launch_handle(i);
+    plan.param_block_size = k.param_block_size;
+    plan.max_threads = dev.max_threads_per_block;
+    if (k.max_block_threads != 0)
+      plan.max_threads = std::min<uint64_t>(plan.max_threads, k.max_block_threads);
+    plan.max_threads = std::min(plan.max_threads, module.thread_limit(i));
+    plan.fixed_block = k.fixed_block;
+    plan.max_block = dev.max_block_dims;
+    plan.max_grid = dev.max_grid_dims;
+    bool fast = !k.bounds_checked && k.static_shared_bytes <= dev.max_shared_bytes &&
+                k.params.size() <= detail::LaunchPlan::kMaxParams &&
+                k.param_block_size <= detail::LaunchPlan::kMaxParamBlock;
+    for (size_t j = 0; fast && j < k.params.size(); ++j) {
+      const ir::ParamReflection& p = k.params[j];
+      fast = uint64_t{p.offset} + p.size <= k.param_block_size;
+      plan.params[j] = {p.offset, p.size, p.kind == ir::ParamKind::Pointer};
+    }
+    plan.param_count = fast ? static_cast<uint8_t>(k.params.size()) : 0;
+    plan.fast = fast;
+  }
 }
 
-}  // namespace
-
-// The path every launch takes: a kernel without --bounds-check and arguments that pass every
-// check of launch_checked, which does the rest out of line (bounds-checked kernels, and each
-// error with its message). The split is for launch overhead: with the messages inline this
-// function was 8 KiB of code, and the driver's cuLaunchKernel between two launches evicts it
-// from the instruction cache (H100: gpuc's own part of a launch was about 0.25 us, against 43
-// ns here with the fake driver).
+// The path every launch takes: a kernel whose plan is fast and arguments that pass every check of
+// launch_checked, which does the rest out of line (bounds-checked kernels, and each error with
+// its message).
+// Two things keep launch overhead down: the messages are out of line (inline, this function was
+// 8 KiB of code), and the checks read the kernel's LaunchPlan rather than its reflection (the
+// driver's cuLaunchKernel between two launches evicts gpuc's code and data from the caches; on
+// the H100 gpuc's own part of a launch was 0.2-0.3 us, against 43 ns here with the fake driver).
 Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<const Arg> args) {
   if (!impl_ || !kernel.impl_ || kernel.device_ != device_) [[unlikely]]
     return launch_checked(kernel, grid, block, args);
-  const ir::KernelReflection& k = kernel.impl_->reflection.kernels[kernel.index_];
-  if (k.bounds_checked || args.size() != k.params.size() ||
-      !launch_shape_ok(device_->info, k, grid, block)) [[unlikely]]
+  const detail::LaunchPlan& plan = *kernel.plan_;
+  if (!plan.fast || args.size() != plan.param_count || !plan.shape_ok(grid, block)) [[unlikely]]
     return launch_checked(kernel, grid, block, args);
+  alignas(16) char params[detail::LaunchPlan::kMaxParamBlock];
+  std::memset(params, 0, plan.param_block_size);
   for (size_t i = 0; i < args.size(); ++i) {
     const Arg& a = args[i];
-    const ir::ParamReflection& p = k.params[i];
-    if ((p.kind == ir::ParamKind::Pointer) != (a.kind() == Arg::Kind::Pointer) ||
-        a.size() != p.size || uint64_t{p.offset} + p.size > k.param_block_size) [[unlikely]]
+    const detail::LaunchPlan::Param& p = plan.params[i];
+    if (p.pointer != (a.kind() == Arg::Kind::Pointer) || a.size() != p.size) [[unlikely]]
       return launch_checked(kernel, grid, block, args);
     if (a.from_buffer_ && (!a.buffer_ || a.offset_ > a.buffer_->size ||
                            a.buffer_->device != device_.get())) [[unlikely]]
       return launch_checked(kernel, grid, block, args);
+    std::memcpy(params + p.offset, a.data(), p.size);
   }
+  if (impl_->launches_need_keep_alive)
+    return launch_keeping_alive(kernel, grid, block, args, params);
+  return impl_->launch_fast(plan, grid, block, params);
+}
+
+// launch()'s end on backends whose queued work keeps its module and buffers alive (Vulkan).
+Status Stream::launch_keeping_alive(const Kernel& kernel, Dim3 grid, Dim3 block,
+                                    std::span<const Arg> args, const char* params) {
   detail::LaunchRequest req;
   req.module = kernel.impl_.get();
   req.kernel = kernel.index_;
   req.grid = grid;
   req.block = block;
-  req.params.assign_zeros(k.param_block_size);
-  for (size_t i = 0; i < args.size(); ++i)
-    std::memcpy(req.params.data() + k.params[i].offset, args[i].data(), args[i].size());
+  const detail::LaunchPlan& plan = *kernel.plan_;
+  req.params.assign_zeros(plan.param_block_size);
+  std::memcpy(req.params.data(), params, plan.param_block_size);
   detail::KeepAlive keep;
-  if (impl_->launch_needs_keep_alive()) {
-    keep.reserve(args.size() + 1);
-    keep.push_back(kernel.impl_);
-    for (const Arg& a : args)
-      if (a.from_buffer_) keep.push_back(a.buffer_);
-  }
+  keep.reserve(args.size() + 1);
+  keep.push_back(kernel.impl_);
+  for (const Arg& a : args)
+    if (a.from_buffer_) keep.push_back(a.buffer_);
   return impl_->launch(req, std::move(keep));
 }
 
@@ -783,7 +801,7 @@ Status Stream::launch(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<con
   req.grid = grid;
   req.block = block;
   detail::KeepAlive keep;
-  const bool keep_refs = impl_->launch_needs_keep_alive();
+  const bool keep_refs = impl_->launches_need_keep_alive;
   if (keep_refs) {
     keep.reserve(args.size() + 1);
     keep.push_back(kernel.impl_);

@@ -33,6 +33,7 @@ class BufferImpl;
 class ModuleImpl;
 class StreamImpl;
 class EventImpl;
+struct LaunchPlan;
 }  // namespace detail
 
 enum class Backend : uint8_t { Cuda, Vulkan };
@@ -240,6 +241,7 @@ class Kernel {
   std::shared_ptr<detail::DeviceImpl> device_;
   std::shared_ptr<detail::ModuleImpl> impl_;
   uint32_t index_ = 0;
+  const detail::LaunchPlan* plan_ = nullptr;  // impl_->plans[index_], which the launch path reads
 };
 
 // A point in a stream's work with a device timestamp (CUDA events; Vulkan timestamp queries).
@@ -294,6 +296,9 @@ class Stream {
   // launch()'s out-of-line path: every launch it does not take itself (bounds-checked kernels,
   // errors, with their messages).
   Status launch_checked(const Kernel& kernel, Dim3 grid, Dim3 block, std::span<const Arg> args);
+  // launch()'s end on backends that keep a launch's module and buffers alive (Vulkan).
+  Status launch_keeping_alive(const Kernel& kernel, Dim3 grid, Dim3 block,
+                              std::span<const Arg> args, const char* params);
   std::shared_ptr<detail::DeviceImpl> device_;
   std::shared_ptr<detail::StreamImpl> impl_;
 };
