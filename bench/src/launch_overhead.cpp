@@ -3,6 +3,7 @@
 // (libcublas loaded at run time) as the FLOP/s ceiling for item B. Both raw paths share gpuc's
 // CUDA context: the runtime uses the device's primary context.
 #include <dlfcn.h>
+#include <array>
 
 #include <cstdio>
 
@@ -212,6 +213,14 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
     if (!s) error = s.error().message;
     return bool(s);
   };
+  // gpuc's loop with its two Args built once, outside the loop: what constructing and destroying
+  // the arguments (a value's bytes, a buffer's reference count) adds to each launch.
+  const std::array<rt::Arg, 2> prebuilt{rt::Arg(n), rt::Arg(*buf)};
+  auto gpuc_prebuilt_loop = [&] {
+    for (int i = 0; i < count; ++i)
+      if (!st.launch(*k, 1, 32, prebuilt)) return false;
+    return bool(st.synchronize());
+  };
   double gpuc_us = us_per_launch(count, reps, gpuc_loop);
   Table t;
   t.title = std::string(cuda ? "CUDA" : "Vulkan") + " launch overhead (" + std::to_string(count) +
@@ -248,20 +257,24 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         }
         return cu.cuStreamSynchronize(s) == 0;
       };
-      double raw_us = -1, raw2_us = -1, raw_ctx_us = -1, gpuc_submit_us = -1, raw_submit_us = -1;
+      double raw_us = -1, raw2_us = -1, raw_ctx_us = -1, gpuc_submit_us = -1, raw_submit_us = -1,
+             prebuilt_us = -1;
       if (r == 0) {
         // Measured again interleaved with gpuc's loop, the order rotating (gpuc raw raw', raw
         // raw' gpuc, ...): clock and driver-queue drift between separate series showed up as
         // several % of overhead, and so might always going first. raw' is the raw loop a second
         // time (an A/A pair): the difference between raw and raw' is the measurement's noise.
-        std::vector<double> g, w, w2, wc, g_submit, w_submit;
+        std::vector<double> g, w, w2, wc, gp, g_submit, w_submit;
         for (int rep = 0; rep < 2 * reps + 1; ++rep) {
           bool ok = true;
-          double seconds[4] = {0, 0, 0, 0};  // gpuc, raw, raw', raw + context check
-          for (int part = 0; part < 4 && ok; ++part) {
-            int which = (part + rep) % 4;
+          double seconds[5] = {0, 0, 0, 0, 0};  // gpuc, raw, raw', raw + context, gpuc prebuilt
+          for (int part = 0; part < 5 && ok; ++part) {
+            int which = (part + rep) % 5;
             double t0 = now_seconds();
-            ok = which == 0 ? gpuc_loop() : which == 3 ? raw_ctx_loop() : raw_loop();
+            ok = which == 0   ? gpuc_loop()
+                 : which == 3 ? raw_ctx_loop()
+                 : which == 4 ? gpuc_prebuilt_loop()
+                              : raw_loop();
             seconds[which] = now_seconds() - t0;
             if (rep > 0 && which == 0) g_submit.push_back(submit_seconds * 1e6 / count);
             if (rep > 0 && which == 1) w_submit.push_back(submit_seconds * 1e6 / count);
@@ -272,12 +285,14 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
           w.push_back(seconds[1] * 1e6 / count);
           w2.push_back(seconds[2] * 1e6 / count);
           wc.push_back(seconds[3] * 1e6 / count);
+          gp.push_back(seconds[4] * 1e6 / count);
         }
         if (!w.empty()) {
           gpuc_us = median(g);
           raw_us = median(w);
           raw2_us = median(w2);
           raw_ctx_us = median(wc);
+          prebuilt_us = median(gp);
           gpuc_submit_us = median(g_submit);
           raw_submit_us = median(w_submit);
           t.rows[0][1] = fmt(gpuc_us, 2);
@@ -300,10 +315,12 @@ int run_launch_overhead(const Options& opt, rt::Device& dev, std::string* markdo
         t.rows.push_back(
             {"raw loop + cuCtxGetCurrent per launch (gpuc's context check)",
              fmt(raw_ctx_us, 2) + " (" + fmt(100.0 * (raw_ctx_us - raw_us) / raw_us, 1) + "%)"});
+        t.rows.push_back(
+            {"gpuc Stream::launch, its Args built once before the loop",
+             fmt(prebuilt_us, 2) + " (" + fmt(100.0 * (prebuilt_us - raw_us) / raw_us, 1) + "%)"});
         t.notes.push_back(
-            "gpuc, the raw loop, the raw loop again and the raw loop with the context check run "
-            "interleaved in rotating "
-            "order, " +
+            "gpuc, the raw loop, the raw loop again, the raw loop with the context check and gpuc "
+            "with prebuilt Args run interleaved in rotating order, " +
             std::to_string(2 * reps) + " series each after one warm-up; medians.");
         *csv += "launch,cuda,raw cuLaunchKernel," + fmt(raw_us, 3) + "\n";
       }
