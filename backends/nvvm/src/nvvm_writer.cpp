@@ -30,6 +30,7 @@
 #include "gpuc/ir/printer.h"
 #include "gpuc/nvvm/nvvm_backend.h"
 #include "gpuc/support/ice.h"
+#include "struct_copies.h"
 
 namespace gpuc::nvvm {
 namespace {
@@ -250,6 +251,7 @@ class Writer {
   RegionId region_;                   // the region of the instruction being lowered
   size_t position_ = 0;               // and its index there
   std::set<uint32_t> lowered_early_;  // InstId indices lowered ahead of their turn
+  StructCopies copies_;               // vec2/vec4 values copied as structs (struct_copies.h)
 
   // --- names and metadata ----------------------------------------------------------------------
 
@@ -652,6 +654,7 @@ class Writer {
     terminated_ = false;
     loops_.clear();
     lowered_early_.clear();
+    copies_ = find_struct_copies(t_, f);
     loc_ = f.loc;
 
     std::string sig_types, params;
@@ -910,16 +913,22 @@ class Writer {
       case Op::Var: {
         TypeId pointee = t_.pointee(rt);
         std::string r = tmp();
-        allocas_ += "  " + r + " = alloca " + mem_type(pointee) + ", align " +
+        // A copy variable is a struct, so mem2reg makes struct phis of it (struct_copies.h).
+        std::string type = copies_.is_copy_var(in.result) ? struct_of(pointee) : mem_type(pointee);
+        allocas_ += "  " + r + " = alloca " + type + ", align " +
                     std::to_string(info(pointee).align) + "\n";
         return r;
       }
       case Op::Global:
         return global_ref(in.symbol);
       case Op::Load:
+        if (copies_.is_copy_load(in.result)) return struct_load(ops[0], rt, in.align);
         return load(ops[0], rt, in.align);
       case Op::Store:
-        store(ops[0], ops[1], in.align);
+        if (copies_.is_copy_load(ops[1]) || copies_.is_copy_var(ops[0]))
+          struct_store(ops[0], ops[1], in.align);
+        else
+          store(ops[0], ops[1], in.align);
         return "";
       case Op::Index: {
         TypeId pt = type_of(ops[0]);
@@ -1444,6 +1453,48 @@ class Writer {
   // Alignment of lane k of a vec3 whose first lane is `align`-aligned.
   uint32_t vec3_lane_align(TypeId vec3, uint32_t align, uint32_t k) const {
     return k == 0 ? align : std::gcd(align, k * info(info(vec3).element).size);
+  }
+
+  // --- vec2/vec4 copies as structs (struct_copies.h) ---
+
+  // CUDA's struct for a vec2/vec4: float4 is `{ float, float, float, float }`.
+  std::string struct_of(TypeId vec) const {
+    const TypeInfo& i = info(vec);
+    std::string lanes;
+    for (uint32_t k = 0; k < i.count; ++k) lanes += (k ? ", " : "") + mem_scalar(i.element);
+    return "{ " + lanes + " }";
+  }
+  // p as a pointer to that struct: a copy variable's alloca is one already.
+  std::string struct_pointer(ValueId p, TypeId vec) {
+    if (modern_ || copies_.is_copy_var(p)) return v(p);
+    int as = nvvm_address_space(t_.space(type_of(p)));
+    return def("bitcast " + typed(p) + " to " + ptr_of(struct_of(vec), as));
+  }
+  std::string struct_load(ValueId p, TypeId t, uint32_t align) {
+    std::string st = struct_of(t);
+    std::string sp = struct_pointer(p, t);
+    int as = nvvm_address_space(t_.space(type_of(p)));
+    return def("load " + st + ", " + ptr_of(st, as) + " " + sp + ", align " +
+               std::to_string(align ? align : info(t).align));
+  }
+  // Stores a copy load's struct as it is, any other value lane by lane into a struct value.
+  void struct_store(ValueId p, ValueId value, uint32_t align) {
+    TypeId t = type_of(value);
+    std::string st = struct_of(t);
+    std::string x = v(value);
+    if (!copies_.is_copy_load(value)) {
+      std::string agg = "undef";
+      for (uint32_t k = 0; k < info(t).count; ++k) {
+        std::string lane = def("extractelement " + typed(value) + ", i32 " + std::to_string(k));
+        agg = def("insertvalue " + st + " " + agg + ", " + mem_scalar(info(t).element) + " " +
+                  lane + ", " + std::to_string(k));
+      }
+      x = agg;
+    }
+    std::string sp = struct_pointer(p, t);
+    int as = nvvm_address_space(t_.space(type_of(p)));
+    line("store " + st + " " + x + ", " + ptr_of(st, as) + " " + sp + ", align " +
+         std::to_string(align ? align : info(t).align));
   }
 
   std::string load(ValueId p, TypeId t, uint32_t align) {
