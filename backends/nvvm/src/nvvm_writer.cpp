@@ -11,7 +11,8 @@
 //    vec2/vec4 are LLVM vectors, structs are packed (`<{ }>`) with explicit padding fields, and a
 //    shared-memory pointer is an i64 (TypeTable: every pointer is 8 bytes) holding its
 //    zero-extended 32-bit address. SSA values use i1 for bool, <N x T> for every vector and
-//    32-bit `T addrspace(3)*` for shared-memory pointers.
+//    32-bit `T addrspace(3)*` for shared-memory pointers. vec3 values are loaded and stored lane
+//    by lane; vec2/vec4 values that are only copied move as CUDA's structs (struct_copies.h).
 //  - Shared memory is addressed with 32 bits, as nvcc does: the data layout declares address
 //    space 3 pointers 32-bit (`p3:32:32:32`), and every getelementptr on one takes i32 indices,
 //    so shared-address arithmetic is 32-bit and PTX addresses shared memory with %r registers.
@@ -1429,7 +1430,8 @@ class Writer {
     return call("i32", fn, {});
   }
 
-  // Pointer to the value form of a vector whose memory form differs (vec3 arrays).
+  // p as a pointer to the <N x T> memory form of a vector (bool vectors: <N x i8>; vec3 goes
+  // lane by lane, vec3_lane_pointers).
   std::string vector_pointer(ValueId p, TypeId pointee) {
     const TypeInfo& i = info(pointee);
     int as = nvvm_address_space(t_.space(type_of(p)));
