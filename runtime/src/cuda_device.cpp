@@ -251,7 +251,7 @@ class CudaStream : public StreamImpl {
            "cuMemcpyDtoDAsync");
     return {};
   }
-  // Out of line: launch() runs on every launch, its error messages almost never.
+  // The message of launch()'s block check (launch_checked's path; launch_fast relies on the plan).
   [[gnu::cold, gnu::noinline]] static Status block_too_large(const ir::KernelReflection& k,
                                                              Dim3 block, uint32_t max) {
     return make_error("kernel '" + k.name + "': a block of " + std::to_string(block.count()) +
@@ -259,45 +259,36 @@ class CudaStream : public StreamImpl {
                       " this kernel can run with (cuFuncGetAttribute "
                       "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: register use)");
   }
+  // Stream::launch_checked's launches (bounds-checked kernels, plans that are not fast).
   Status launch(const LaunchRequest& req, KeepAlive) override {
     const auto& m = static_cast<const CudaModule&>(*req.module);
     const ir::KernelReflection& k = m.reflection.kernels[req.kernel];
-    if (req.block.count() > m.max_threads_per_block[req.kernel]) [[unlikely]]
+    if (req.block.count() > m.max_threads_per_block[req.kernel])
       return block_too_large(k, req.block, m.max_threads_per_block[req.kernel]);
-    // kernelParams: one pointer per parameter into the parameter block. On the stack for the
-    // common case: this runs on every launch (launch overhead is benchmarked).
-    constexpr size_t kInline = 32;
-    void* inline_params[kInline];
-    std::vector<void*> heap_params;
-    void** params = inline_params;
-    if (k.params.size() > kInline) {
-      heap_params.resize(k.params.size());
-      params = heap_params.data();
-    }
+    // kernelParams: one pointer per parameter into the parameter block.
+    std::vector<void*> params(k.params.size());
     for (size_t i = 0; i < k.params.size(); ++i)
       params[i] = const_cast<char*>(req.params.data()) + k.params[i].offset;
-    // The launch path sets the context only when another one is current: cuCtxGetCurrent reads
-    // the thread's context stack, cheaper than making the context current again every launch.
-    CUcontext current = nullptr;
-    if (api.cuCtxGetCurrent(&current) != CUDA_SUCCESS || current != ctx)
-      CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
-    CU_TRY(api.cuLaunchKernel(m.functions[req.kernel], req.grid.x, req.grid.y, req.grid.z,
-                              req.block.x, req.block.y, req.block.z, 0, stream,
-                              k.params.empty() ? nullptr : params, nullptr),
-           "cuLaunchKernel");
-    return {};
+    return enqueue(m.functions[req.kernel], req.grid, req.block,
+                   params.empty() ? nullptr : params.data());
   }
   // The launch path (Stream::launch has checked the shape against the plan, whose thread limit
   // includes max_threads_per_block, and assembled the parameter block).
   Status launch_fast(const LaunchPlan& plan, Dim3 grid, Dim3 block, char* params) override {
     void* pointers[LaunchPlan::kMaxParams];
     for (uint32_t i = 0; i < plan.param_count; ++i) pointers[i] = params + plan.params[i].offset;
+    return enqueue(static_cast<CUfunction>(const_cast<void*>(plan.native)), grid, block,
+                   plan.param_count ? pointers : nullptr);
+  }
+  // cuLaunchKernel on this stream. The context is set only when another one is current:
+  // cuCtxGetCurrent reads the thread's context stack, cheaper than making the context current
+  // again every launch.
+  Status enqueue(CUfunction function, Dim3 grid, Dim3 block, void** params) {
     CUcontext current = nullptr;
     if (api.cuCtxGetCurrent(&current) != CUDA_SUCCESS || current != ctx)
       CU_TRY(api.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
-    CU_TRY(api.cuLaunchKernel(static_cast<CUfunction>(const_cast<void*>(plan.native)), grid.x,
-                              grid.y, grid.z, block.x, block.y, block.z, 0, stream,
-                              plan.param_count ? pointers : nullptr, nullptr),
+    CU_TRY(api.cuLaunchKernel(function, grid.x, grid.y, grid.z, block.x, block.y, block.z, 0,
+                              stream, params, nullptr),
            "cuLaunchKernel");
     return {};
   }

@@ -550,11 +550,15 @@ class Writer {
     std::string n = std::to_string(i.count);
     if (t_.is_bool(i.element)) lanes = def("zext <" + n + " x i1> " + x + " to <" + n + " x i8>");
     if (i.count != 3) return lanes;
+    return aggregate_of_lanes("<3 x " + ms + "> " + lanes, 3, "[3 x " + ms + "]", ms);
+  }
+  // An aggregate (`[3 x T]`, `{ T, T, ... }`) holding the n lanes of the typed vector operand.
+  std::string aggregate_of_lanes(const std::string& vector, uint32_t n, const std::string& agg_type,
+                                 const std::string& lane_type) {
     std::string agg = "undef";
-    for (uint32_t k = 0; k < 3; ++k) {
-      std::string e =
-          def("extractelement <3 x " + ms + "> " + lanes + ", i32 " + std::to_string(k));
-      agg = def("insertvalue [3 x " + ms + "] " + agg + ", " + ms + " " + e + ", " +
+    for (uint32_t k = 0; k < n; ++k) {
+      std::string lane = def("extractelement " + vector + ", i32 " + std::to_string(k));
+      agg = def("insertvalue " + agg_type + " " + agg + ", " + lane_type + " " + lane + ", " +
                 std::to_string(k));
     }
     return agg;
@@ -1484,15 +1488,8 @@ class Writer {
     TypeId t = type_of(value);
     std::string st = struct_of(t);
     std::string x = v(value);
-    if (!copies_.is_copy_load(value)) {
-      std::string agg = "undef";
-      for (uint32_t k = 0; k < info(t).count; ++k) {
-        std::string lane = def("extractelement " + typed(value) + ", i32 " + std::to_string(k));
-        agg = def("insertvalue " + st + " " + agg + ", " + mem_scalar(info(t).element) + " " +
-                  lane + ", " + std::to_string(k));
-      }
-      x = agg;
-    }
+    if (!copies_.is_copy_load(value))
+      x = aggregate_of_lanes(typed(value), info(t).count, st, mem_scalar(info(t).element));
     std::string sp = struct_pointer(p, t);
     int as = nvvm_address_space(t_.space(type_of(p)));
     line("store " + st + " " + x + ", " + ptr_of(st, as) + " " + sp + ", align " +
